@@ -1,0 +1,184 @@
+# Mantle: a Type-1 AArch64 hypervisor.
+#   make            build build/mantle.bin (installs missing Debian packages when root)
+#   make run        boot it on QEMU virt (GIC=3 CPU=max SMP=4 MEM=2G by default)
+#   make test       host unit tests, then QEMU integration tests
+#   make defconfig / menuconfig
+
+VERSION    := 0.1.0
+GIC        ?= 3
+CPU        ?= max
+SMP        ?= 4
+MEM        ?= 2G
+QEMU       ?= qemu-system-aarch64
+QEMU_EXTRA ?=
+
+BUILD      := build
+KCONFIG_DIR := $(BUILD)/kconfig
+AUTOCONF_H := $(KCONFIG_DIR)/generated/autoconf.h
+AUTOCONF   := $(KCONFIG_DIR)/config/auto.conf
+DOTCONFIG  := .config
+
+CROSS      ?= aarch64-linux-gnu-
+CC         := $(CROSS)gcc
+OBJCOPY    := $(CROSS)objcopy
+HOSTCC     ?= gcc
+PYTHON     ?= /usr/bin/python3
+
+LIBFDT_A   := /usr/lib/aarch64-linux-gnu/libfdt.a
+
+# Packages are checked once per tree; deleting build/ checks again.
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.DEFAULT_GOAL := all
+.PHONY: all run test unit integration defconfig menuconfig savedefconfig clean deps FORCE
+
+NO_CONFIG_GOALS := clean defconfig menuconfig savedefconfig deps
+ifeq ($(filter-out $(NO_CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+else
+-include $(AUTOCONF)
+endif
+
+# ---------------------------------------------------------------- set-up
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+$(DOTCONFIG): | $(DEPS_STAMP)
+	kconfig-conf --defconfig=configs/defconfig Kconfig >/dev/null
+
+defconfig: | $(DEPS_STAMP)
+	kconfig-conf --defconfig=configs/defconfig Kconfig
+
+menuconfig: | $(DEPS_STAMP)
+	kconfig-mconf Kconfig
+
+savedefconfig: $(DOTCONFIG)
+	kconfig-conf --savedefconfig=configs/defconfig Kconfig
+
+# kconfig-conf writes its dependency files relative to the working
+# directory, so it runs inside build/kconfig to keep the source tree clean.
+$(AUTOCONF) $(AUTOCONF_H): $(DOTCONFIG) Kconfig
+	@mkdir -p $(KCONFIG_DIR)/generated $(KCONFIG_DIR)/config $(KCONFIG_DIR)/include/config
+	cd $(KCONFIG_DIR) && KCONFIG_CONFIG=$(CURDIR)/$(DOTCONFIG) \
+		KCONFIG_AUTOHEADER=generated/autoconf.h KCONFIG_AUTOCONFIG=config/auto.conf \
+		kconfig-conf --silentoldconfig $(CURDIR)/Kconfig
+	@touch $(AUTOCONF) $(AUTOCONF_H)
+
+# ---------------------------------------------------------------- hypervisor
+HV_SRCS := \
+	arch/arm64/boot/head.S \
+	arch/arm64/vectors.S \
+	arch/arm64/switch.S \
+	arch/arm64/early_mmu.c \
+	arch/arm64/el2_pagetable.c \
+	arch/arm64/mmu.c \
+	arch/arm64/cpu.c \
+	arch/arm64/exception.c \
+	arch/arm64/psci.c \
+	arch/arm64/smp.c \
+	arch/arm64/arch_thread.c \
+	core/main.c \
+	core/log.c \
+	core/console.c \
+	core/devtree.c \
+	core/driver.c \
+	core/irq.c \
+	core/page_alloc.c \
+	core/heap.c \
+	core/mem.c \
+	core/timer_queue.c \
+	core/timer_event.c \
+	core/sched_queue.c \
+	core/sched.c \
+	core/vcpu.c \
+	core/version.c \
+	core/ssp.c \
+	core/shell/line_edit.c \
+	core/shell/shell_parse.c \
+	core/shell/shell.c \
+	core/shell/cmd_basic.c \
+	core/shell/cmd_host.c \
+	libs/ring.c \
+	libs/fmt.c
+
+HV_SRCS-$(CONFIG_DRV_PL011)          += drivers/serial/pl011.c
+HV_SRCS-$(CONFIG_DRV_GICV2)          += drivers/irqchip/gicv2.c
+HV_SRCS-$(CONFIG_DRV_GICV3)          += drivers/irqchip/gicv3.c
+HV_SRCS-$(CONFIG_DRV_GENERIC_TIMER)  += drivers/timer/generic_timer.c
+HV_SRCS += $(HV_SRCS-y)
+
+HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
+
+INCLUDES := -Iarch/arm64/include -Icore/include -Ilibs/include -Idrivers/include \
+	-I$(KCONFIG_DIR)/generated -I$(BUILD)/generated
+
+HV_CFLAGS := --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
+	-std=gnu11 -O2 -g -march=armv8-a -ffreestanding -mgeneral-regs-only \
+	-mno-outline-atomics -fno-pic -fno-pie -fno-common -fno-omit-frame-pointer \
+	-fstack-protector-strong -ffunction-sections -fdata-sections \
+	-Wall -Wextra -Werror -Wno-unused-parameter -include autoconf.h $(INCLUDES) -MMD -MP
+
+HV_LDFLAGS := --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF -nostartfiles -static \
+	-T $(BUILD)/mantle.lds -Wl,-Map,$(BUILD)/mantle.map -Wl,--no-warn-rwx-segments
+
+# The early MMU code runs with the MMU off, where every data access is
+# Device memory and must be naturally aligned.
+$(BUILD)/hv/arch/arm64/early_mmu.c.o $(BUILD)/hv/arch/arm64/el2_pagetable.c.o: HV_CFLAGS += -mstrict-align -fno-stack-protector
+
+all: $(BUILD)/mantle.bin
+
+$(BUILD)/hv/%.c.o: %.c $(AUTOCONF_H) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.S.o: %.S $(AUTOCONF_H) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(HV_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/mantle.lds: arch/arm64/mantle.lds.S $(AUTOCONF_H)
+	@mkdir -p $(dir $@)
+	@$(CC) -E -P -x assembler-with-cpp -D__ASSEMBLY__ -include autoconf.h $(INCLUDES) $< -o $@
+
+# Version facts are regenerated every build but only rewritten when they change.
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+$(BUILD)/generated/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define MANTLE_VERSION "%s"\n#define MANTLE_GIT_REV "%s"\n#define MANTLE_BUILD_DATE "%s"\n' \
+		"$(VERSION)" "$(GIT_REV)" "$$(date -u '+%Y-%m-%d %H:%M UTC')" > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/hv/core/version.c.o: $(BUILD)/generated/version.h
+
+$(BUILD)/mantle.elf: $(HV_OBJS) $(BUILD)/mantle.lds
+	@echo "  LD      $@"
+	@$(CC) $(HV_LDFLAGS) $(HV_OBJS) $(LIBFDT_A) -o $@
+
+$(BUILD)/mantle.bin: $(BUILD)/mantle.elf
+	@echo "  OBJCOPY $@"
+	@$(OBJCOPY) -O binary $< $@
+
+-include $(HV_OBJS:.o=.d)
+
+# ---------------------------------------------------------------- run
+QEMU_CMD = $(QEMU) -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) -smp $(SMP) -m $(MEM) \
+	-nographic -kernel $(BUILD)/mantle.bin $(QEMU_EXTRA)
+
+run: $(BUILD)/mantle.bin
+	@echo "$(QEMU_CMD)"
+	@$(QEMU_CMD)
+
+# ---------------------------------------------------------------- tests
+include tests/unit/unit.mk
+
+test: unit integration
+
+integration: $(BUILD)/mantle.bin
+	cd tests/integration && MANTLE_BIN=$(CURDIR)/$(BUILD)/mantle.bin QEMU=$(QEMU) \
+		$(PYTHON) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:

@@ -1,0 +1,39 @@
+/* The hypervisor's interrupt layer, above whichever GIC driver bound. */
+#ifndef MANTLE_IRQ_H
+#define MANTLE_IRQ_H
+#include <stdint.h>
+#include <stdbool.h>
+
+#define IRQ_SGI_RESCHED 0      /* software-generated: run the scheduler */
+#define IRQ_MAX         CONFIG_MAX_IRQS
+
+typedef void (*irq_handler_fn)(uint32_t intid, void *arg);
+
+struct irqchip {
+	const char *name;
+	unsigned version;                         /* 2 or 3 */
+	void (*cpu_init)(void);                   /* on each CPU as it comes up */
+	uint32_t (*ack)(void);                    /* raw IAR: INTID in bits 9:0, >= 1020 spurious */
+	void (*eoi)(uint32_t raw);                /* the value ack() returned */
+	void (*enable)(uint32_t intid);
+	void (*disable)(uint32_t intid);
+	void (*configure)(uint32_t intid, bool edge, unsigned target_cpu);
+	void (*send_sgi)(unsigned cpu, uint32_t sgi);
+};
+
+void irq_set_chip(const struct irqchip *chip);
+const struct irqchip *irq_chip(void);
+
+/* Install a handler; SPIs are routed to target_cpu, PPIs/SGIs enabled on the calling CPU. */
+int irq_request(uint32_t intid, bool edge, unsigned target_cpu,
+		irq_handler_fn fn, void *arg, const char *name);
+/* Enable a per-CPU interrupt (PPI/SGI) on the calling CPU. */
+void irq_enable_local(uint32_t intid);
+void irq_send_sgi(unsigned cpu, uint32_t sgi);
+/* Called on each CPU after its interrupt controller interface is up. */
+void irq_cpu_init(void);
+
+uint64_t irq_count(uint32_t intid, unsigned cpu);
+const char *irq_name(uint32_t intid);
+
+#endif

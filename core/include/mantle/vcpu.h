@@ -1,0 +1,61 @@
+/*
+ * A vCPU is the unit the scheduler runs. An orphan vCPU is a hypervisor
+ * thread with no guest (the shell, device backends, the per-CPU idle
+ * loop); a guest vCPU (later) is the same object with a guest attached,
+ * whose thread body enters and leaves the guest.
+ */
+#ifndef MANTLE_VCPU_H
+#define MANTLE_VCPU_H
+#include <stdint.h>
+#include <stdbool.h>
+#include <libs/list.h>
+#include <arch/context.h>
+
+enum vcpu_state {
+	VCPU_READY,      /* on its CPU's run queue */
+	VCPU_RUNNING,
+	VCPU_BLOCKED,    /* waiting for a wake-up */
+	VCPU_DEAD,       /* returned from its entry; not scheduled again */
+};
+
+struct guest;
+
+struct vcpu {
+	struct arch_context ctx;
+	char name[32];
+	unsigned id;
+	struct guest *guest;           /* NULL for an orphan vCPU */
+	unsigned cpu;                  /* the pCPU it runs on (pinned) */
+	unsigned prio;                 /* higher runs first */
+	uint64_t slice_ns;
+	volatile enum vcpu_state state;
+	volatile bool wake_pending;    /* a wake-up that arrived while it was not blocked */
+	struct list_node rq_node;
+	struct list_node all_node;
+	void *stack;
+	uint64_t stack_size;
+	void (*entry)(void *);
+	void *arg;
+	/* accounting */
+	uint64_t runtime_ns;
+	uint64_t run_start_ns;
+	uint64_t nr_runs;
+};
+
+static inline bool vcpu_is_orphan(const struct vcpu *v) { return v->guest == NULL; }
+
+/* Create a started orphan vCPU pinned to cpu. NULL on bad arguments or no memory. */
+struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
+				uint64_t slice_ns, void (*entry)(void *), void *arg);
+
+/* Make v visible to vcpu_list() (idle vCPUs; orphans are added on creation). */
+void vcpu_list_add(struct vcpu *v);
+
+/* Iterate all vCPUs (under vcpu_list_lock()). */
+void vcpu_list_lock(void);
+void vcpu_list_unlock(void);
+struct list_node *vcpu_list(void);
+
+const char *vcpu_state_name(enum vcpu_state s);
+
+#endif

@@ -1,0 +1,66 @@
+#include <string.h>
+#include <stdio.h>
+#include <arch/spinlock.h>
+#include <mantle/vcpu.h>
+#include <mantle/sched.h>
+#include <mantle/heap.h>
+#include <mantle/percpu.h>
+
+static struct list_node all_vcpus = LIST_HEAD_INIT(all_vcpus);
+static spinlock_t vcpus_lock = SPINLOCK_INIT;
+static irqflags_t vcpus_lock_flags;
+static unsigned next_id;
+
+void vcpu_list_lock(void) { vcpus_lock_flags = spin_lock_irqsave(&vcpus_lock); }
+void vcpu_list_unlock(void) { spin_unlock_irqrestore(&vcpus_lock, vcpus_lock_flags); }
+struct list_node *vcpu_list(void) { return &all_vcpus; }
+
+void vcpu_list_add(struct vcpu *v)
+{
+	vcpu_list_lock();
+	v->id = next_id++;
+	list_add_tail(&all_vcpus, &v->all_node);
+	vcpu_list_unlock();
+}
+
+const char *vcpu_state_name(enum vcpu_state s)
+{
+	switch (s) {
+	case VCPU_READY: return "ready";
+	case VCPU_RUNNING: return "running";
+	case VCPU_BLOCKED: return "blocked";
+	case VCPU_DEAD: return "dead";
+	}
+	return "?";
+}
+
+struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
+				uint64_t slice_ns, void (*entry)(void *), void *arg)
+{
+	struct vcpu *v;
+
+	if (cpu >= CONFIG_MAX_CPUS || !pcpus[cpu].online || !entry ||
+	    prio > SCHED_PRIO_MAX || prio == SCHED_PRIO_IDLE || !slice_ns)
+		return NULL;
+	v = heap_zalloc(sizeof(*v));
+	if (!v)
+		return NULL;
+	v->stack_size = CONFIG_THREAD_STACK_SIZE;
+	v->stack = heap_alloc(v->stack_size);
+	if (!v->stack) {
+		heap_free(v);
+		return NULL;
+	}
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	v->cpu = cpu;
+	v->prio = prio;
+	v->slice_ns = slice_ns;
+	v->entry = entry;
+	v->arg = arg;
+	list_init(&v->rq_node);
+	arch_context_init(&v->ctx, (char *)v->stack + v->stack_size, entry, arg);
+
+	vcpu_list_add(v);
+	sched_add(v);
+	return v;
+}

@@ -1,0 +1,28 @@
+#include <stdio.h>
+#include <libs/fmt.h>
+
+char *fmt_size(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned u = 0;
+	uint64_t whole = bytes, rem = 0;
+
+	while (whole >= 1024 && u < sizeof(units) / sizeof(units[0]) - 1) {
+		rem = whole % 1024;
+		whole /= 1024;
+		u++;
+	}
+	if (rem == 0)
+		snprintf(buf, len, "%llu %s", (unsigned long long)whole, units[u]);
+	else
+		snprintf(buf, len, "%llu.%llu %s", (unsigned long long)whole,
+			 (unsigned long long)(rem * 10 / 1024), units[u]);
+	return buf;
+}
+
+char *fmt_seconds(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%llu.%06llu", (unsigned long long)(ns / 1000000000ULL),
+		 (unsigned long long)((ns / 1000ULL) % 1000000ULL));
+	return buf;
+}

@@ -1,0 +1,12 @@
+/* Human-readable formatting helpers for the shell and the boot log. */
+#ifndef LIBS_FMT_H
+#define LIBS_FMT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* "512 B", "4 KiB", "1.5 MiB", "2 GiB": at most one decimal, exact when whole. */
+char *fmt_size(char *buf, size_t len, uint64_t bytes);
+/* Nanoseconds as seconds with microsecond precision: "12.345678". */
+char *fmt_seconds(char *buf, size_t len, uint64_t ns);
+
+#endif

@@ -1,0 +1,63 @@
+# Host unit tests (cmocka), included by the top-level Makefile.
+#   make unit    build every tests/unit/test_*.c with the modules it tests,
+#                run them all, fail if any fails.
+#
+# The modules are built for the host against tests/fake_arch, whose locks
+# report misuse, and with ASan/UBSan so that memory and UB bugs fail a test.
+
+UNIT_DIR     := $(BUILD)/unit
+UNIT_OBJDIR  := $(UNIT_DIR)/obj
+
+UNIT_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-include $(AUTOCONF_H) -Itests/fake_arch/include -Icore/include -Ilibs/include
+UNIT_LDFLAGS := -fsanitize=address,undefined
+UNIT_LDLIBS  := -lcmocka
+
+# Test name -> the module sources it is linked with (tests/unit/test_<name>.c).
+UNIT_TESTS := page_alloc heap timer_queue sched_queue line_edit shell_parse libs
+
+UNIT_SRCS_page_alloc  := core/page_alloc.c
+UNIT_SRCS_heap        := core/heap.c
+UNIT_SRCS_timer_queue := core/timer_queue.c
+UNIT_SRCS_sched_queue := core/sched_queue.c
+UNIT_SRCS_line_edit   := core/shell/line_edit.c
+UNIT_SRCS_shell_parse := core/shell/shell_parse.c
+UNIT_SRCS_libs        := libs/ring.c libs/fmt.c
+
+UNIT_OBJS_OF = $(patsubst %.c,$(UNIT_OBJDIR)/%.o,tests/unit/test_$(1).c $(UNIT_SRCS_$(1)))
+UNIT_BINS    := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
+UNIT_OBJS    := $(sort $(foreach t,$(UNIT_TESTS),$(call UNIT_OBJS_OF,$(t))))
+
+# Sanitizer reports must fail the run and say where; leak checking needs
+# ptrace-free LSan, which some containers lack, so a leak report is not fatal
+# to the environment but still fails the binary when LSan works.
+UNIT_RUN_ENV := ASAN_OPTIONS=abort_on_error=0:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+.PHONY: unit
+unit: $(UNIT_BINS)
+	@failed=""; \
+	for t in $(UNIT_BINS); do \
+		echo "  RUN     $$t"; \
+		if ! $(UNIT_RUN_ENV) ./$$t; then failed="$$failed $${t##*/}"; fi; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "unit: FAILED:$$failed"; exit 1; \
+	fi; \
+	echo "unit: all $(words $(UNIT_BINS)) test binaries passed"
+
+# Objects also depend on this file, so a change of flags rebuilds them.
+$(UNIT_OBJDIR)/%.o: %.c $(AUTOCONF_H) tests/unit/unit.mk
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@
+
+define UNIT_LINK_RULE
+$(UNIT_DIR)/test_$(1): $(call UNIT_OBJS_OF,$(1))
+	@echo "  HOSTLD  $$@"
+	@$$(HOSTCC) $$(UNIT_LDFLAGS) $$^ $$(UNIT_LDLIBS) -o $$@
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_LINK_RULE,$(t))))
+
+-include $(UNIT_OBJS:.o=.d)
