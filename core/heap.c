@@ -122,11 +122,13 @@ fail_unlocked:
 
 bool heap_area_free(struct heap *h, void *ptr)
 {
-	struct block *b = (struct block *)((uint8_t *)ptr - HDR_SIZE), *n, *p;
+	struct block *b, *n, *p;
 	irqflags_t f;
 
 	if (!ptr)
 		return true;
+	/* Only now: stepping back from NULL is undefined behaviour. */
+	b = (struct block *)((uint8_t *)ptr - HDR_SIZE);
 	f = spin_lock_irqsave(&h->lock);
 	if ((uint8_t *)ptr < h->start + HDR_SIZE || (uint8_t *)ptr >= h->end ||
 	    ((uintptr_t)ptr & 15) || b->magic != HEAP_MAGIC || !b->used) {

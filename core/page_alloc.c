@@ -12,9 +12,20 @@ static inline bool bit_test(const uint64_t *bm, size_t i) { return bm[i / 64] >>
 static inline void bit_set(uint64_t *bm, size_t i) { bm[i / 64] |= 1ULL << (i % 64); }
 static inline void bit_clear(uint64_t *bm, size_t i) { bm[i / 64] &= ~(1ULL << (i % 64)); }
 
+static inline size_t bitmap_words(size_t npages) { return (npages + 63) / 64; }
+
+/*
+ * The in-use map is followed by a map of the reserved pages, so that
+ * page_free() can refuse them: in the in-use map they look allocated.
+ */
+static inline uint64_t *reserved_map(const struct page_zone *z)
+{
+	return z->bitmap + bitmap_words(z->npages);
+}
+
 size_t page_zone_bitmap_bytes(size_t npages)
 {
-	return (npages + 63) / 64 * sizeof(uint64_t);
+	return 2 * bitmap_words(npages) * sizeof(uint64_t);
 }
 
 void page_alloc_reset(void)
@@ -28,7 +39,7 @@ void page_alloc_reset(void)
 bool page_alloc_add_zone(uint64_t base, size_t npages, uint64_t *bitmap)
 {
 	struct page_zone *z;
-	size_t words = page_zone_bitmap_bytes(npages) / sizeof(uint64_t);
+	size_t words = bitmap_words(npages);
 
 	if (nr_zones >= PAGE_ZONES_MAX || !npages || !bitmap || (base & (PAGE_SIZE - 1)))
 		return false;
@@ -37,7 +48,7 @@ bool page_alloc_add_zone(uint64_t base, size_t npages, uint64_t *bitmap)
 	z->npages = npages;
 	z->free_pages = npages;
 	z->bitmap = bitmap;
-	memset(bitmap, 0, words * sizeof(uint64_t));
+	memset(bitmap, 0, page_zone_bitmap_bytes(npages));
 	/* Bits past the last page are permanently "used" so scans stop there. */
 	for (size_t i = npages; i < words * 64; i++)
 		bit_set(bitmap, i);
@@ -57,8 +68,12 @@ static struct page_zone *zone_of(uint64_t pa)
 void page_alloc_reserve(uint64_t pa, uint64_t size)
 {
 	uint64_t start = PAGE_ALIGN_DOWN(pa), end = PAGE_ALIGN_UP(pa + size);
-	irqflags_t f = spin_lock_irqsave(&page_lock);
+	irqflags_t f;
 
+	/* Rounding out an empty range would otherwise reserve the page around pa. */
+	if (!size)
+		return;
+	f = spin_lock_irqsave(&page_lock);
 	for (uint64_t p = start; p < end; p += PAGE_SIZE) {
 		struct page_zone *z = zone_of(p);
 		size_t i;
@@ -67,6 +82,7 @@ void page_alloc_reserve(uint64_t pa, uint64_t size)
 		i = (p - z->base) >> PAGE_SHIFT;
 		if (!bit_test(z->bitmap, i)) {
 			bit_set(z->bitmap, i);
+			bit_set(reserved_map(z), i);
 			z->free_pages--;
 			reserved_pages++;
 		}
@@ -157,7 +173,7 @@ bool page_free(uint64_t pa, size_t npages)
 		return false;
 	f = spin_lock_irqsave(&page_lock);
 	for (size_t i = first; i < first + npages; i++)
-		ok &= bit_test(z->bitmap, i);
+		ok &= bit_test(z->bitmap, i) && !bit_test(reserved_map(z), i);
 	if (ok) {
 		for (size_t i = first; i < first + npages; i++)
 			bit_clear(z->bitmap, i);

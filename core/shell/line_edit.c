@@ -2,7 +2,14 @@
 #include <stdio.h>
 #include <mantle/line_edit.h>
 
-enum { ESC_NONE, ESC_SEEN, ESC_CSI };
+/* ESC_CSI_3: "ESC [ 3" seen; ESC_CSI_SKIP: inside a sequence we ignore, until its final byte. */
+enum { ESC_NONE, ESC_SEEN, ESC_CSI, ESC_CSI_3, ESC_CSI_SKIP };
+
+/* Parameter and intermediate bytes of a CSI sequence; anything else ends it. */
+static int csi_continues(char c)
+{
+	return c >= 0x20 && c <= 0x3f;
+}
 
 static void emit(struct line_edit *le, const char *s, size_t n)
 {
@@ -146,8 +153,11 @@ static enum line_edit_result handle_csi(struct line_edit *le, char c)
 		break;
 	case 'H': cursor_left(le, le->cur); le->cur = 0; break;
 	case 'F': emit(le, le->buf + le->cur, le->len - le->cur); le->cur = le->len; break;
-	case '3': le->esc = ESC_CSI + 1; break;    /* ESC [ 3 ~ : delete */
-	default: break;                             /* unknown sequences are dropped */
+	case '3': le->esc = ESC_CSI_3; break;      /* ESC [ 3 ~ : delete */
+	default:                                    /* unknown sequences are dropped */
+		if (csi_continues(c))
+			le->esc = ESC_CSI_SKIP;
+		break;
 	}
 	return LINE_EDIT_MORE;
 }
@@ -157,16 +167,28 @@ enum line_edit_result line_edit_feed(struct line_edit *le, char c)
 	char prev = le->last;
 
 	le->last = c;
+	/*
+	 * After Enter, buf still holds the line handed out (valid until this
+	 * feed); an empty line must read as one, or the stale bytes past len
+	 * leak back through the memmoves and the history browser.
+	 */
+	if (!le->len)
+		le->buf[0] = '\0';
 	if (le->esc == ESC_SEEN) {
 		le->esc = (c == '[' || c == 'O') ? ESC_CSI : ESC_NONE;
 		return LINE_EDIT_MORE;
 	}
 	if (le->esc == ESC_CSI)
 		return handle_csi(le, c);
-	if (le->esc == ESC_CSI + 1) {
-		le->esc = ESC_NONE;
+	if (le->esc == ESC_CSI_3) {
+		le->esc = csi_continues(c) ? ESC_CSI_SKIP : ESC_NONE;
 		if (c == '~')
 			delete_at_cursor(le);
+		return LINE_EDIT_MORE;
+	}
+	if (le->esc == ESC_CSI_SKIP) {
+		if (!csi_continues(c))
+			le->esc = ESC_NONE;
 		return LINE_EDIT_MORE;
 	}
 

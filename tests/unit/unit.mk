@@ -29,18 +29,17 @@ UNIT_OBJS_OF = $(patsubst %.c,$(UNIT_OBJDIR)/%.o,tests/unit/test_$(1).c $(UNIT_S
 UNIT_BINS    := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
 UNIT_OBJS    := $(sort $(foreach t,$(UNIT_TESTS),$(call UNIT_OBJS_OF,$(t))))
 
-# Sanitizer reports must fail the run and say where; leak checking needs
-# ptrace-free LSan, which some containers lack, so a leak report is not fatal
-# to the environment but still fails the binary when LSan works.
-UNIT_RUN_ENV := ASAN_OPTIONS=abort_on_error=0:detect_stack_use_after_return=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# A sanitizer report already ends the binary with an error; these make it
+# catch more (use after return, leaks) and say where UB happened.
+UNIT_RUN_ENV ?= ASAN_OPTIONS=detect_stack_use_after_return=1:detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1
 
 .PHONY: unit
 unit: $(UNIT_BINS)
 	@failed=""; \
 	for t in $(UNIT_BINS); do \
 		echo "  RUN     $$t"; \
-		if ! $(UNIT_RUN_ENV) ./$$t; then failed="$$failed $${t##*/}"; fi; \
+		if ! $(UNIT_RUN_ENV) $$t; then failed="$$failed $${t##*/}"; fi; \
 	done; \
 	if [ -n "$$failed" ]; then \
 		echo "unit: FAILED:$$failed"; exit 1; \
@@ -48,7 +47,7 @@ unit: $(UNIT_BINS)
 	echo "unit: all $(words $(UNIT_BINS)) test binaries passed"
 
 # Objects also depend on this file, so a change of flags rebuilds them.
-$(UNIT_OBJDIR)/%.o: %.c $(AUTOCONF_H) tests/unit/unit.mk
+$(UNIT_OBJDIR)/%.o: %.c $(AUTOCONF_H) tests/unit/unit.mk | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@

@@ -20,7 +20,7 @@ struct page_zone {
 	uint64_t base;          /* physical address of page 0 */
 	size_t npages;
 	size_t free_pages;
-	uint64_t *bitmap;       /* bit set = page in use or reserved */
+	uint64_t *bitmap;       /* bit set = page in use or reserved; then the reserved-only map */
 };
 
 struct page_stats {
@@ -31,7 +31,7 @@ struct page_stats {
 	uint64_t allocs, frees, failures;
 };
 
-/* Bytes of bitmap a zone of npages needs. */
+/* Bytes of bitmap a zone of npages needs (two maps: in use, and reserved). */
 size_t page_zone_bitmap_bytes(size_t npages);
 
 /* Register a zone; all pages start free. Returns false when full or malformed. */
