@@ -35,10 +35,13 @@ static void pl011_putc(char c)
 
 static void pl011_irq(uint32_t intid, void *arg)
 {
-	/* Drain the FIFO; bounded by its depth, plus what arrives meanwhile. */
-	for (int n = 0; n < 64 && !(mmio_read32(base + UART_FR) & FR_RXFE); n++)
-		console_rx((char)(mmio_read32(base + UART_DR) & 0xff));
+	/*
+	 * Acknowledge before draining: a byte that lands while we drain raises
+	 * a fresh interrupt instead of being cleared along with this one.
+	 */
 	mmio_write32(base + UART_ICR, INT_RX | INT_RT);
+	for (int n = 0; n < 256 && !(mmio_read32(base + UART_FR) & FR_RXFE); n++)
+		console_rx((char)(mmio_read32(base + UART_DR) & 0xff));
 }
 
 static void pl011_enable_rx(void)
