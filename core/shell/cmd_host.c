@@ -75,7 +75,7 @@ static int cmd_heap(int argc, char **argv)
 {
 	struct heap_stats hs;
 	struct page_stats ps;
-	char a[24], b[24], c[24], d[24];
+	char a[24], b[24], c[24], d[24], e[24];
 
 	if (shell_expect_no_args(argc, argv))
 		return -1;
@@ -84,7 +84,7 @@ static int cmd_heap(int argc, char **argv)
 	printf("heap:  %s total, %s used (peak %s), %s free, largest free block %s\n",
 	       fmt_size(a, sizeof(a), hs.total), fmt_size(b, sizeof(b), hs.used),
 	       fmt_size(c, sizeof(c), hs.peak_used), fmt_size(d, sizeof(d), hs.free),
-	       fmt_size(a, sizeof(a), hs.largest_free));
+	       fmt_size(e, sizeof(e), hs.largest_free));
 	printf("       %llu allocations, %llu frees, %llu failed, %llu bad frees, %zu free blocks\n",
 	       (unsigned long long)hs.allocs, (unsigned long long)hs.frees,
 	       (unsigned long long)hs.failures, (unsigned long long)hs.bad_frees, hs.free_blocks);

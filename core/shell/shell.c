@@ -1,6 +1,8 @@
 /* The management shell: an orphan vCPU on CPU 0 reading the host console. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <mantle/heap.h>
 #include <arch/cpu.h>
 #include <mantle/shell.h>
 #include <mantle/line_edit.h>
@@ -12,10 +14,33 @@
 
 extern const struct shell_cmd *const __shell_cmd_table_start[], *const __shell_cmd_table_end[];
 
+/* The linker section's order is whatever the compiler emitted; users get alphabetical. */
+static const struct shell_cmd **sorted_cmds;
+static size_t nr_cmds;
+
+static int cmd_compare(const void *a, const void *b)
+{
+	const struct shell_cmd *x = *(const struct shell_cmd *const *)a;
+	const struct shell_cmd *y = *(const struct shell_cmd *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->sub ? x->sub : "", y->sub ? y->sub : "");
+}
+
+static void sort_commands(void)
+{
+	nr_cmds = (size_t)(__shell_cmd_table_end - __shell_cmd_table_start);
+	sorted_cmds = heap_alloc(nr_cmds * sizeof(*sorted_cmds));
+	if (!sorted_cmds)
+		panic("no memory for the shell's command table");
+	memcpy(sorted_cmds, __shell_cmd_table_start, nr_cmds * sizeof(*sorted_cmds));
+	qsort(sorted_cmds, nr_cmds, sizeof(*sorted_cmds), cmd_compare);
+}
+
 const struct shell_cmd *const *shell_commands(size_t *n)
 {
-	*n = (size_t)(__shell_cmd_table_end - __shell_cmd_table_start);
-	return __shell_cmd_table_start;
+	*n = nr_cmds;
+	return sorted_cmds;
 }
 
 static struct line_edit editor;
@@ -53,6 +78,7 @@ static void shell_main(void *arg)
 
 void shell_start(void)
 {
+	sort_commands();
 	if (!vcpu_create_orphan("shell", 0, SCHED_PRIO_DEFAULT + 1,
 				(uint64_t)CONFIG_SCHED_DEFAULT_SLICE_US * 1000, shell_main, NULL))
 		panic("cannot start the shell");
