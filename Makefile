@@ -172,7 +172,10 @@ run: $(BUILD)/mantle.bin
 # ---------------------------------------------------------------- tests
 include tests/unit/unit.mk
 
-test: unit integration
+# Unit tests first: they are quick and pinpoint logic bugs before QEMU runs.
+test:
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
 
 integration: $(BUILD)/mantle.bin
 	cd tests/integration && MANTLE_BIN=$(CURDIR)/$(BUILD)/mantle.bin QEMU=$(QEMU) \

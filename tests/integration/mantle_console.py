@@ -1,0 +1,79 @@
+"""Drive a Mantle instance booted in QEMU over its UART (pexpect).
+
+Every wait has a timeout; a failed wait raises AssertionError carrying the
+whole console log, so a failing test shows what Mantle printed.
+"""
+import io
+import os
+import re
+import shlex
+
+import pexpect
+
+PROMPT = "mantle> "
+BOOT_TIMEOUT = float(os.environ.get("MANTLE_BOOT_TIMEOUT", "60"))
+CMD_TIMEOUT = float(os.environ.get("MANTLE_CMD_TIMEOUT", "20"))
+
+
+def qemu_command(gic=3, cpu="max", smp=4, mem="2G", extra=()):
+    qemu = os.environ.get("QEMU", "qemu-system-aarch64")
+    binary = os.environ.get("MANTLE_BIN", "../../build/mantle.bin")
+    return [qemu, "-M", f"virt,virtualization=on,gic-version={gic}", "-cpu", cpu,
+            "-smp", str(smp), "-m", mem, "-nographic", "-kernel", binary, *extra]
+
+
+class Mantle:
+    def __init__(self, gic=3, cpu="max", smp=4, mem="2G", extra=()):
+        self.cmd = qemu_command(gic, cpu, smp, mem, extra)
+        self.log = io.StringIO()
+        self.child = pexpect.spawn(self.cmd[0], self.cmd[1:], encoding="utf-8",
+                                   codec_errors="replace", timeout=CMD_TIMEOUT)
+        self.child.logfile_read = self.log
+
+    def console_log(self):
+        return self.log.getvalue()
+
+    def fail(self, what):
+        raise AssertionError(
+            f"{what}\n--- command: {shlex.join(self.cmd)}\n--- console log:\n{self.console_log()}")
+
+    def expect(self, pattern, timeout=CMD_TIMEOUT):
+        """Wait for a regex (or list of them); returns the match."""
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except pexpect.TIMEOUT:
+            self.fail(f"timed out after {timeout}s waiting for {pattern!r}")
+        except pexpect.EOF:
+            self.fail(f"QEMU exited while waiting for {pattern!r}")
+        return self.child.match
+
+    def wait_prompt(self, timeout=CMD_TIMEOUT):
+        self.expect(re.escape(PROMPT), timeout)
+
+    def boot(self):
+        self.wait_prompt(BOOT_TIMEOUT)
+        return self
+
+    def send(self, text):
+        self.child.send(text)
+
+    def run(self, command, timeout=CMD_TIMEOUT):
+        """Type a command, return its output (without the echo and the next prompt)."""
+        self.child.send(command + "\r")
+        # The pty may add its own CR: line ends arrive as \r\n or \r\r\n.
+        self.expect(re.escape(command) + r"\r+\n", timeout)
+        self.expect(re.escape(PROMPT), timeout)
+        return self.child.before.replace("\r", "")
+
+    def wait_exit(self, timeout=CMD_TIMEOUT):
+        """Wait for QEMU to exit; returns its exit status."""
+        try:
+            self.child.expect(pexpect.EOF, timeout=timeout)
+        except pexpect.TIMEOUT:
+            self.fail(f"QEMU still running {timeout}s after it should have exited")
+        self.child.close()
+        return self.child.exitstatus
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
