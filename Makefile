@@ -60,6 +60,9 @@ savedefconfig: $(DOTCONFIG)
 # directory, so it runs inside build/kconfig to keep the source tree clean.
 $(AUTOCONF) $(AUTOCONF_H): $(DOTCONFIG) Kconfig
 	@mkdir -p $(KCONFIG_DIR)/generated $(KCONFIG_DIR)/config $(KCONFIG_DIR)/include/config
+	@# New symbols take their defaults instead of prompting (CI has no terminal).
+	cd $(KCONFIG_DIR) && KCONFIG_CONFIG=$(CURDIR)/$(DOTCONFIG) \
+		kconfig-conf --olddefconfig $(CURDIR)/Kconfig >/dev/null
 	cd $(KCONFIG_DIR) && KCONFIG_CONFIG=$(CURDIR)/$(DOTCONFIG) \
 		KCONFIG_AUTOHEADER=generated/autoconf.h KCONFIG_AUTOCONFIG=config/auto.conf \
 		kconfig-conf --silentoldconfig $(CURDIR)/Kconfig
@@ -102,6 +105,7 @@ HV_SRCS := \
 	libs/ring.c \
 	libs/fmt.c
 
+HV_SRCS-$(CONFIG_SHELL_DEBUG_CMDS)   += core/shell/cmd_debug.c
 HV_SRCS-$(CONFIG_DRV_PL011)          += drivers/serial/pl011.c
 HV_SRCS-$(CONFIG_DRV_GICV2)          += drivers/irqchip/gicv2.c
 HV_SRCS-$(CONFIG_DRV_GICV3)          += drivers/irqchip/gicv3.c

@@ -12,10 +12,52 @@
 #include <mantle/percpu.h>
 #include <mantle/timer.h>
 
+static spinlock_t log_lock = SPINLOCK_INIT;
+static volatile int log_owner = -1;     /* CPU holding log_lock, for emergencies */
+
+static int my_cpu(void)
+{
+	return arch_percpu_get() ? (int)this_cpu_id() : 0;
+}
+
+/*
+ * Plain printf (the shell's commands) is collected per CPU and written a
+ * whole line at a time under log_lock, so it never splits another CPU's
+ * line. Inside kprintf or an exception dump this CPU already owns the
+ * console and writes straight through.
+ */
+struct line_buf {
+	char buf[160];
+	unsigned len;
+};
+static struct line_buf line_bufs[CONFIG_MAX_CPUS];
+
+static void flush_locked(struct line_buf *lb)
+{
+	for (unsigned i = 0; i < lb->len; i++)
+		console_putc(lb->buf[i]);
+	lb->len = 0;
+}
+
 static int stdout_put(char c, FILE *f)
 {
+	irqflags_t flags = arch_irq_save();
+	int cpu = my_cpu();
+	struct line_buf *lb = &line_bufs[cpu];
+
 	(void)f;
-	console_putc(c);
+	if (log_owner == cpu) {
+		flush_locked(lb);
+		console_putc(c);
+	} else {
+		lb->buf[lb->len++] = c;
+		if (c == '\n' || lb->len == sizeof(lb->buf)) {
+			spin_lock(&log_lock);
+			flush_locked(lb);
+			spin_unlock(&log_lock);
+		}
+	}
+	arch_irq_restore(flags);
 	return (unsigned char)c;
 }
 
@@ -23,12 +65,17 @@ static FILE console_file = FDEV_SETUP_STREAM(stdout_put, NULL, NULL, _FDEV_SETUP
 FILE *const stdout = &console_file;
 FILE *const stderr = &console_file;
 
-static spinlock_t log_lock = SPINLOCK_INIT;
-static volatile int log_owner = -1;     /* CPU holding log_lock, for emergencies */
-
-static int my_cpu(void)
+void log_flush(void)
 {
-	return arch_percpu_get() ? (int)this_cpu_id() : 0;
+	irqflags_t flags = arch_irq_save();
+	struct line_buf *lb = &line_bufs[my_cpu()];
+
+	if (lb->len) {
+		spin_lock(&log_lock);
+		flush_locked(lb);
+		spin_unlock(&log_lock);
+	}
+	arch_irq_restore(flags);
 }
 
 int vkprintf(const char *fmt, va_list ap)

@@ -39,7 +39,7 @@ struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
 {
 	struct vcpu *v;
 
-	if (cpu >= CONFIG_MAX_CPUS || !pcpus[cpu].online || !entry ||
+	if (cpu >= CONFIG_MAX_CPUS || !pcpus[cpu].online || pcpus[cpu].halted || !entry ||
 	    prio > SCHED_PRIO_MAX || prio == SCHED_PRIO_IDLE || !slice_ns)
 		return NULL;
 	v = heap_zalloc(sizeof(*v));

@@ -26,3 +26,19 @@ char *fmt_seconds(char *buf, size_t len, uint64_t ns)
 		 (unsigned long long)((ns / 1000ULL) % 1000000ULL));
 	return buf;
 }
+
+bool parse_decimal(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (d > 9 || d > max || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}

@@ -65,6 +65,7 @@ static void shell_main(void *arg)
 	for (;;) {
 		enum line_edit_result r;
 
+		log_flush();
 		kprintf("%s", SHELL_PROMPT);
 		do {
 			r = line_edit_feed(&editor, (char)console_getc());

@@ -269,6 +269,48 @@ static void test_list_for_each_safe_allows_deleting_while_walking(void **state)
 	assert_list(&head, expect, 3);
 }
 
+/* parse_decimal: strict, bounded, no errno (libc's strtoul would touch TLS). */
+static void test_parse_decimal_accepts_values_up_to_max(void **state)
+{
+	uint64_t v = 99;
+
+	assert_true(parse_decimal("0", 0, &v));
+	assert_int_equal(v, 0);
+	assert_true(parse_decimal("1", 1, &v));
+	assert_int_equal(v, 1);
+	assert_true(parse_decimal("600000", 600000, &v));
+	assert_int_equal(v, 600000);
+	assert_true(parse_decimal("18446744073709551615", UINT64_MAX, &v));
+	assert_true(v == UINT64_MAX);
+}
+
+static void test_parse_decimal_rejects_values_above_max_and_leaves_out_alone(void **state)
+{
+	uint64_t v = 77;
+
+	/* a single digit above a small max: max - digit must not wrap */
+	assert_false(parse_decimal("2", 1, &v));
+	assert_false(parse_decimal("9", 0, &v));
+	assert_false(parse_decimal("600001", 600000, &v));
+	assert_false(parse_decimal("18446744073709551616", UINT64_MAX, &v));
+	assert_false(parse_decimal("99999999999999999999", 600000, &v));
+	assert_int_equal(v, 77);
+}
+
+static void test_parse_decimal_rejects_non_digits(void **state)
+{
+	uint64_t v = 5;
+
+	assert_false(parse_decimal("", 10, &v));
+	assert_false(parse_decimal(NULL, 10, &v));
+	assert_false(parse_decimal("-1", 10, &v));
+	assert_false(parse_decimal("+1", 10, &v));
+	assert_false(parse_decimal("1x", 10, &v));
+	assert_false(parse_decimal(" 1", 10, &v));
+	assert_false(parse_decimal("0x1", 10, &v));
+	assert_int_equal(v, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +337,9 @@ int main(void)
 		cmocka_unit_test(test_list_add_before_inserts_at_position),
 		cmocka_unit_test(test_list_del_unlinks_the_node),
 		cmocka_unit_test(test_list_for_each_safe_allows_deleting_while_walking),
+		cmocka_unit_test(test_parse_decimal_accepts_values_up_to_max),
+		cmocka_unit_test(test_parse_decimal_rejects_values_above_max_and_leaves_out_alone),
+		cmocka_unit_test(test_parse_decimal_rejects_non_digits),
 	};
 
 	return cmocka_run_group_tests_name("libs", tests, NULL, NULL);

@@ -7,6 +7,9 @@
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vkprintf(const char *fmt, va_list ap);
 
+/* Write out this CPU's partial printf line (before a prompt, say). */
+void log_flush(void);
+
 /* Boot-log lines: "[   1.234567] message", with the CPU when it is not 0. */
 void log_msg(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define pr_info(...)  log_msg("", __VA_ARGS__)
