@@ -107,10 +107,10 @@ HV_SRCS := \
 
 HV_SRCS-$(CONFIG_SHELL_DEBUG_CMDS)   += core/shell/cmd_debug.c
 HV_SRCS-$(CONFIG_DRV_PL011)          += drivers/serial/pl011.c
-HV_SRCS-$(CONFIG_DRV_GICV2)          += drivers/irqchip/gicv2.c
-HV_SRCS-$(CONFIG_DRV_GICV3)          += drivers/irqchip/gicv3.c
+HV_SRCS-$(CONFIG_DRV_GICV2)          += drivers/irqchip/gicv2.c drivers/irqchip/gic_dist.c
+HV_SRCS-$(CONFIG_DRV_GICV3)          += drivers/irqchip/gicv3.c drivers/irqchip/gic_dist.c
 HV_SRCS-$(CONFIG_DRV_GENERIC_TIMER)  += drivers/timer/generic_timer.c
-HV_SRCS += $(HV_SRCS-y)
+HV_SRCS += $(sort $(HV_SRCS-y))
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 

@@ -1,6 +1,5 @@
 /* ARM GICv3: distributor and redistributors through MMIO, CPU interface through ICC_* registers. */
 #include <stddef.h>
-#include <arch/mmu.h>
 #include <arch/sysreg.h>
 #include <drivers/mmio.h>
 #include <mantle/driver.h>
@@ -8,15 +7,8 @@
 #include <mantle/irq.h>
 #include <mantle/percpu.h>
 #include <mantle/log.h>
+#include "gic_dist.h"
 
-#define GICD_CTLR       0x0000
-#define GICD_TYPER      0x0004
-#define GICD_IGROUPR    0x0080
-#define GICD_ISENABLER  0x0100
-#define GICD_ICENABLER  0x0180
-#define GICD_ICPENDR    0x0280
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR      0x0C00
 #define GICD_IROUTER    0x6000
 #define GICD_CTLR_RWP   (1u << 31)
 #define GICD_CTLR_ARE   (1u << 4)
@@ -34,7 +26,6 @@
 #define ICC_SRE_SRE     (1u << 0)
 #define ICC_SRE_ENABLE  (1u << 3)
 
-#define DEFAULT_PRIO    0xA0
 
 static uintptr_t gicd, gicr_start;
 static uint64_t gicr_size;
@@ -80,11 +71,7 @@ static void gicv3_cpu_init(void)
 	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~WAKER_PROCESSOR_SLEEP);
 	for (unsigned i = 0; i < 1000000 && (mmio_read32(rd + GICR_WAKER) & WAKER_CHILDREN_ASLEEP); i++)
 		;
-	mmio_write32(sgi + GICD_IGROUPR, 0xffffffff);
-	mmio_write32(sgi + GICD_ICENABLER, 0xffffffff);
-	mmio_write32(sgi + GICD_ICPENDR, 0xffffffff);
-	for (unsigned i = 0; i < 32; i += 4)
-		mmio_write32(sgi + GICD_IPRIORITYR + i, DEFAULT_PRIO * 0x01010101u);
+	gic_reset_private(sgi, true);
 
 	write_sysreg(icc_sre_el2, read_sysreg(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
@@ -108,36 +95,31 @@ static void gicv3_eoi(uint32_t raw)
 	isb();
 }
 
-static uintptr_t enable_reg(uint32_t intid, uint32_t off)
+/* SGIs and PPIs live in this CPU's redistributor, SPIs in the distributor. */
+static uintptr_t enable_frame(uint32_t intid)
 {
-	if (intid < 32)
-		return this_pcpu()->gicr_base + GICR_SGI_BASE + off;
-	return gicd + off + intid / 32 * 4;
+	return intid < 32 ? this_pcpu()->gicr_base + GICR_SGI_BASE : gicd;
 }
 
 static void gicv3_enable(uint32_t intid)
 {
 	if (intid < nr_lines)
-		mmio_write32(enable_reg(intid, GICD_ISENABLER), 1u << (intid % 32));
+		gic_enable_line(enable_frame(intid), intid, true);
 }
 
 static void gicv3_disable(uint32_t intid)
 {
 	if (intid < nr_lines)
-		mmio_write32(enable_reg(intid, GICD_ICENABLER), 1u << (intid % 32));
+		gic_enable_line(enable_frame(intid), intid, false);
 }
 
 static void gicv3_configure(uint32_t intid, bool edge, unsigned cpu)
 {
-	uintptr_t cfg = gicd + GICD_ICFGR + intid / 16 * 4;
-	uint32_t shift = (intid % 16) * 2 + 1, v;
 	uint64_t mpidr = pcpus[cpu].mpidr;
 
 	if (intid < 32 || intid >= nr_lines)
 		return;
-	v = mmio_read32(cfg);
-	v = edge ? v | (1u << shift) : v & ~(1u << shift);
-	mmio_write32(cfg, v);
+	gic_set_trigger(gicd, intid, edge);
 	mmio_write64(gicd + GICD_IROUTER + intid * 8, ((mpidr >> 32) & 0xff) << 32 | (mpidr & 0xffffff));
 }
 
@@ -167,38 +149,25 @@ static const struct irqchip gicv3_chip = {
 
 static int gicv3_probe(const void *fdt, int node)
 {
-	uint64_t d, dsz, r, rsz;
+	uint64_t base[2], size[2];
 
-	if (!dt_reg(fdt, node, 0, &d, &dsz) || !dt_reg(fdt, node, 1, &r, &rsz))
+	if (gic_map_regions(fdt, node, base, size))
 		return -1;
-	if (mmu_map_device(d, dsz) || mmu_map_device(r, rsz))
-		return -1;
-	gicd = d;
-	gicr_start = r;
-	gicr_size = rsz;
-	nr_lines = 32 * ((mmio_read32(gicd + GICD_TYPER) & 0x1f) + 1);
-	if (nr_lines > 1020)
-		nr_lines = 1020;
-	if (nr_lines > IRQ_MAX)
-		nr_lines = IRQ_MAX;
+	gicd = base[0];
+	gicr_start = base[1];
+	gicr_size = size[1];
+	nr_lines = gic_dist_lines(gicd);
 
 	mmio_write32(gicd + GICD_CTLR, 0);
 	wait_rwp();
-	for (unsigned i = 32; i < nr_lines; i += 32) {
-		mmio_write32(gicd + GICD_IGROUPR + i / 8, 0xffffffff);
-		mmio_write32(gicd + GICD_ICENABLER + i / 8, 0xffffffff);
-		mmio_write32(gicd + GICD_ICPENDR + i / 8, 0xffffffff);
-	}
-	for (unsigned i = 32; i < nr_lines; i += 4)
-		mmio_write32(gicd + GICD_IPRIORITYR + i, DEFAULT_PRIO * 0x01010101u);
-	for (unsigned i = 32; i < nr_lines; i += 16)
-		mmio_write32(gicd + GICD_ICFGR + i / 4, 0);
+	gic_dist_reset_spis(gicd, nr_lines, true);
 	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	wait_rwp();
 
 	irq_set_chip(&gicv3_chip);
 	pr_info("irqchip: GICv3, distributor %#llx, redistributors %#llx+%#llx, %u lines",
-		(unsigned long long)d, (unsigned long long)r, (unsigned long long)rsz, nr_lines);
+		(unsigned long long)base[0], (unsigned long long)base[1], (unsigned long long)size[1],
+		nr_lines);
 	return 0;
 }
 
