@@ -10,20 +10,31 @@ UNIT_OBJDIR  := $(UNIT_DIR)/obj
 
 UNIT_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-include $(AUTOCONF_H) -Itests/fake_arch/include -Icore/include -Ilibs/include
+	-include $(AUTOCONF_H) -Itests/fake_arch/include -Icore/include -Ilibs/include \
+	-Iarch/arm64/include
 UNIT_LDFLAGS := -fsanitize=address,undefined
 UNIT_LDLIBS  := -lcmocka
 
-# Test name -> the module sources it is linked with (tests/unit/test_<name>.c).
-UNIT_TESTS := page_alloc heap timer_queue sched_queue line_edit shell_parse libs
+# Every tests/unit/test_<name>.c is a test; UNIT_SRCS_<name> are the modules it links.
+UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 
-UNIT_SRCS_page_alloc  := core/page_alloc.c
-UNIT_SRCS_heap        := core/heap.c
-UNIT_SRCS_timer_queue := core/timer_queue.c
-UNIT_SRCS_sched_queue := core/sched_queue.c
-UNIT_SRCS_line_edit   := core/shell/line_edit.c
-UNIT_SRCS_shell_parse := core/shell/shell_parse.c
-UNIT_SRCS_libs        := libs/ring.c libs/fmt.c
+UNIT_SRCS_page_alloc   := core/page_alloc.c
+UNIT_SRCS_heap         := core/heap.c
+UNIT_SRCS_timer_queue  := core/timer_queue.c
+UNIT_SRCS_sched_queue  := core/sched_queue.c
+UNIT_SRCS_line_edit    := core/shell/line_edit.c
+UNIT_SRCS_shell_parse  := core/shell/shell_parse.c
+UNIT_SRCS_libs         := libs/ring.c libs/fmt.c
+UNIT_SRCS_bundle       := libs/bundle.c
+UNIT_SRCS_esr_decode   := arch/arm64/esr_decode.c
+UNIT_SRCS_guest_config := core/guest_config.c libs/fmt.c
+UNIT_SRCS_stage2       := arch/arm64/stage2.c
+
+# libfdt for the host: Debian's libfdt-dev cannot be installed for two
+# architectures at once, so link the native runtime library by path (the
+# headers are architecture-independent).
+UNIT_HOST_LIBFDT := /usr/lib/$(shell $(HOSTCC) -print-multiarch)/libfdt.so.1
+UNIT_LIBS_guest_config := $(UNIT_HOST_LIBFDT)
 
 UNIT_OBJS_OF = $(patsubst %.c,$(UNIT_OBJDIR)/%.o,tests/unit/test_$(1).c $(UNIT_SRCS_$(1)))
 UNIT_BINS    := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
@@ -55,7 +66,7 @@ $(UNIT_OBJDIR)/%.o: %.c $(AUTOCONF_H) tests/unit/unit.mk | $(DEPS_STAMP)
 define UNIT_LINK_RULE
 $(UNIT_DIR)/test_$(1): $(call UNIT_OBJS_OF,$(1))
 	@echo "  HOSTLD  $$@"
-	@$$(HOSTCC) $$(UNIT_LDFLAGS) $$^ $$(UNIT_LDLIBS) -o $$@
+	@$$(HOSTCC) $$(UNIT_LDFLAGS) $$^ $$(UNIT_LIBS_$(1)) $$(UNIT_LDLIBS) -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_LINK_RULE,$(t))))
 
