@@ -81,6 +81,7 @@ HV_SRCS := \
 	arch/arm64/psci.c \
 	arch/arm64/smp.c \
 	arch/arm64/arch_thread.c \
+	arch/arm64/stage2.c \
 	core/main.c \
 	core/log.c \
 	core/console.c \
