@@ -30,14 +30,23 @@ enum bundle_status {
 	BUNDLE_TRUNCATED,         /* a field runs past the end of the archive */
 };
 
-/* Checks the first header; BUNDLE_OK when it looks like a newc archive. */
+/*
+ * Checks the first header; BUNDLE_OK when it looks like a newc archive (an
+ * archive holding only the trailer is valid and empty). On failure b is
+ * left empty, so iterating it yields BUNDLE_TRUNCATED.
+ */
 enum bundle_status bundle_open(struct bundle *b, const void *data, size_t size);
 /*
  * Iterate: *cursor starts at 0. Fills f with the next entry (directories
  * included) and advances the cursor. BUNDLE_END after the trailer.
+ * f and *cursor are written only on BUNDLE_OK: at the trailer or on an
+ * error the cursor stays put, so calling again returns the same status.
  */
 enum bundle_status bundle_next(const struct bundle *b, size_t *cursor, struct bundle_file *f);
-/* Find a regular file by path; "./" prefixes on either side are ignored. */
+/*
+ * Find a regular file by path; one leading "./" on either side is ignored.
+ * The first match wins; a malformed entry before it ends the search (false).
+ */
 bool bundle_find(const struct bundle *b, const char *path, struct bundle_file *f);
 const char *bundle_status_str(enum bundle_status s);
 

@@ -34,6 +34,12 @@ enum mmio_decode_status {
 	MMIO_DECODE_BAD,           /* inconsistent syndrome (e.g. SSE on a 64-bit load) */
 };
 
+/*
+ * acc is written only on MMIO_DECODE_OK. MMIO_DECODE_BAD covers syndromes
+ * no instruction produces: SSE on a store or a doubleword, SAS = 3 with a
+ * W register, and ISV = 1 with S1PTW or CM (the architecture gives those
+ * ISV = 0).
+ */
 enum mmio_decode_status esr_decode_mmio(uint64_t esr, struct mmio_access *acc);
 
 /*
@@ -45,9 +51,13 @@ uint64_t mmio_load_result(const struct mmio_access *acc, uint64_t data);
 /* The bytes a store writes: the register's low size*8 bits. */
 uint64_t mmio_store_value(const struct mmio_access *acc, uint64_t reg_value);
 
-/* Was the abort on a stage-2 translation fault (not permission, etc.)? DFSC/IFSC levels 0-3. */
+/*
+ * Was the abort on a stage-2 translation fault (not permission, etc.)? DFSC/IFSC levels 0-3.
+ * False unless EC is a data or instruction abort from a lower EL: for other
+ * classes the low ISS bits are not a fault status code.
+ */
 bool esr_is_translation_fault(uint64_t esr);
-/* S1PTW: the fault happened on a stage-1 table walk. */
+/* S1PTW: the fault happened on a stage-1 table walk. False unless EC is a lower-EL abort. */
 bool esr_s1ptw(uint64_t esr);
 
 #endif
