@@ -26,6 +26,9 @@ PYTHON     ?= /usr/bin/python3
 
 LIBFDT_A   := /usr/lib/aarch64-linux-gnu/libfdt.a
 
+BUNDLE      := $(BUILD)/mantle-bundle.cpio
+BUNDLE_DIR  := $(BUILD)/bundle
+
 # Packages are checked once per tree; deleting build/ checks again.
 DEPS_STAMP := $(BUILD)/.deps-ok
 
@@ -82,6 +85,11 @@ HV_SRCS := \
 	arch/arm64/smp.c \
 	arch/arm64/arch_thread.c \
 	arch/arm64/stage2.c \
+	arch/arm64/guest_entry.S \
+	arch/arm64/fpsimd.S \
+	arch/arm64/vcpu_arch.c \
+	arch/arm64/trap.c \
+	arch/arm64/esr_decode.c \
 	core/main.c \
 	core/log.c \
 	core/console.c \
@@ -97,12 +105,23 @@ HV_SRCS := \
 	core/sched.c \
 	core/vcpu.c \
 	core/version.c \
+	core/guest.c \
+	core/guest_config.c \
+	core/guest_loader.c \
+	core/guest_fdt.c \
+	core/guest_smccc.c \
+	core/emulator.c \
+	core/vserial.c \
+	emulators/pl011.c \
+	libs/bundle.c \
 	core/ssp.c \
 	core/shell/line_edit.c \
 	core/shell/shell_parse.c \
 	core/shell/shell.c \
 	core/shell/cmd_basic.c \
 	core/shell/cmd_host.c \
+	core/shell/cmd_guest.c \
+	core/shell/cmd_vcpu.c \
 	libs/ring.c \
 	libs/fmt.c
 
@@ -131,7 +150,7 @@ HV_LDFLAGS := --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF -nostartfil
 # Device memory and must be naturally aligned.
 $(BUILD)/hv/arch/arm64/early_mmu.c.o $(BUILD)/hv/arch/arm64/el2_pagetable.c.o: HV_CFLAGS += -mstrict-align -fno-stack-protector
 
-all: $(BUILD)/mantle.bin
+all: $(BUILD)/mantle.bin $(BUNDLE)
 
 $(BUILD)/hv/%.c.o: %.c $(AUTOCONF_H) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -166,11 +185,36 @@ $(BUILD)/mantle.bin: $(BUILD)/mantle.elf
 
 -include $(HV_OBJS:.o=.d)
 
+# ---------------------------------------------------------------- guest bundle
+# Everything guests boot from, as one newc cpio that the loader passes as initrd.
+GUEST_DTS   := $(wildcard configs/guests/*.dts)
+BUNDLE_FILES := $(patsubst configs/guests/%.dts,$(BUNDLE_DIR)/%.dtb,$(GUEST_DTS)) \
+	$(BUNDLE_DIR)/boot.list $(BUNDLE_DIR)/fw.bin
+
+include tests/guests/fw/fw.mk
+
+$(BUNDLE_DIR)/%.dtb: configs/guests/%.dts | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  DTC     $<"
+	@dtc -q -I dts -O dtb -o $@ $<
+
+$(BUNDLE_DIR)/boot.list: configs/guests/boot.list
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
+$(BUNDLE_DIR)/fw.bin: $(BUILD)/guests/fw.bin
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
+$(BUNDLE): $(BUNDLE_FILES)
+	@echo "  CPIO    $@"
+	@cd $(BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
+
 # ---------------------------------------------------------------- run
 QEMU_CMD = $(QEMU) -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) -smp $(SMP) -m $(MEM) \
-	-nographic -kernel $(BUILD)/mantle.bin $(QEMU_EXTRA)
+	-nographic -kernel $(BUILD)/mantle.bin -initrd $(BUNDLE) $(QEMU_EXTRA)
 
-run: $(BUILD)/mantle.bin
+run: $(BUILD)/mantle.bin $(BUNDLE)
 	@echo "$(QEMU_CMD)"
 	@$(QEMU_CMD)
 
@@ -182,8 +226,9 @@ test:
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 
-integration: $(BUILD)/mantle.bin
-	cd tests/integration && MANTLE_BIN=$(CURDIR)/$(BUILD)/mantle.bin QEMU=$(QEMU) \
+integration: $(BUILD)/mantle.bin $(BUNDLE)
+	cd tests/integration && MANTLE_BIN=$(CURDIR)/$(BUILD)/mantle.bin \
+		MANTLE_BUNDLE=$(CURDIR)/$(BUNDLE) QEMU=$(QEMU) \
 		$(PYTHON) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:

@@ -17,6 +17,9 @@
 #include <mantle/shell.h>
 #include <mantle/smp.h>
 #include <mantle/version.h>
+#include <mantle/guest.h>
+#include <mantle/guest_loader.h>
+#include <arch/vcpu_arch.h>
 
 struct pcpu pcpus[CONFIG_MAX_CPUS];
 unsigned nr_cpus_possible;
@@ -94,12 +97,15 @@ void mantle_main(uint64_t dtb_pa, uint64_t entry_ticks)
 		panic("no supported timer in the device tree");
 	timer_cpu_init();
 	sched_cpu_init();
+	arch_virt_cpu_init();
 	console_enable_rx();
 	pcpus[0].online = true;
 
 	smp_boot_secondaries();
 	pr_info("%u of %u CPUs online", cpus_online(), nr_cpus_possible);
 
+	host_bundle_init(fdt);
+	guests_init();
 	shell_start();
 	arch_irq_enable();
 	sched_idle_loop();
@@ -112,6 +118,7 @@ void secondary_main(unsigned cpu)
 	irq_cpu_init();
 	timer_cpu_init();
 	sched_cpu_init();
+	arch_virt_cpu_init();
 	__atomic_store_n(&pcpus[cpu].online, true, __ATOMIC_RELEASE);
 	arch_irq_enable();
 	sched_idle_loop();

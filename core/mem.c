@@ -133,11 +133,11 @@ void mem_print_map(void)
 
 	pr_info("memory map:");
 	for (unsigned i = 0; i < nr_banks; i++)
-		pr_info("  %-16s %#011llx-%#011llx %s", "ram", (unsigned long long)banks[i].base,
+		pr_info("  %-16s 0x%09llx-0x%09llx %s", "ram", (unsigned long long)banks[i].base,
 			(unsigned long long)(banks[i].base + banks[i].size - 1),
 			fmt_size(sz, sizeof(sz), banks[i].size));
 	for (unsigned i = 0; i < nr_reserved; i++)
-		pr_info("  %-16s %#011llx-%#011llx %s", reserved[i].what,
+		pr_info("  %-16s 0x%09llx-0x%09llx %s", reserved[i].what,
 			(unsigned long long)reserved[i].base,
 			(unsigned long long)(reserved[i].base + reserved[i].size - 1),
 			fmt_size(sz, sizeof(sz), reserved[i].size));

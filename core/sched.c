@@ -200,3 +200,23 @@ void sched_idle_loop(void)
 		arch_irq_enable();
 	}
 }
+
+static void sleep_done(struct timer_event *ev, void *arg)
+{
+	sched_wake(arg);
+}
+
+void sched_sleep_ns(uint64_t ns)
+{
+	struct timer_event ev;
+	struct vcpu *self = sched_current();
+	uint64_t until = timer_now_ns() + ns;
+
+	timer_event_init(&ev, "sleep", sleep_done, self);
+	/* Other wake-ups may end a block early: sleep again until the time is up. */
+	while (timer_now_ns() < until) {
+		timer_event_start_at(&ev, until);
+		sched_block();
+	}
+	timer_event_stop(&ev);
+}

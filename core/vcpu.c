@@ -5,6 +5,9 @@
 #include <mantle/sched.h>
 #include <mantle/heap.h>
 #include <mantle/percpu.h>
+#include <arch/vcpu_regs.h>
+
+const char *guest_name_of(struct guest *g);
 
 static struct list_node all_vcpus = LIST_HEAD_INIT(all_vcpus);
 static spinlock_t vcpus_lock = SPINLOCK_INIT;
@@ -34,8 +37,9 @@ const char *vcpu_state_name(enum vcpu_state s)
 	return "?";
 }
 
-struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
-				uint64_t slice_ns, void (*entry)(void *), void *arg)
+/* Allocate and prepare a vCPU; not yet visible nor schedulable. */
+static struct vcpu *vcpu_alloc(const char *name, unsigned cpu, unsigned prio,
+			       uint64_t slice_ns, void (*entry)(void *), void *arg)
 {
 	struct vcpu *v;
 
@@ -59,8 +63,72 @@ struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
 	v->arg = arg;
 	list_init(&v->rq_node);
 	arch_context_init(&v->ctx, (char *)v->stack + v->stack_size, entry, arg);
+	return v;
+}
 
+struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
+				uint64_t slice_ns, void (*entry)(void *), void *arg)
+{
+	struct vcpu *v = vcpu_alloc(name, cpu, prio, slice_ns, entry, arg);
+
+	if (!v)
+		return NULL;
 	vcpu_list_add(v);
 	sched_add(v);
 	return v;
+}
+
+struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, unsigned prio,
+			       uint64_t slice_ns, void (*entry)(void *))
+{
+	char name[32];
+	struct vcpu *v;
+
+	snprintf(name, sizeof(name), "%s/%u", guest_name_of(g), index);
+	v = vcpu_alloc(name, cpu, prio, slice_ns, entry, NULL);
+	if (!v)
+		return NULL;
+	v->arch = heap_zalloc(sizeof(*v->arch));
+	if (!v->arch) {
+		heap_free(v->stack);
+		heap_free(v);
+		return NULL;
+	}
+	v->guest = g;
+	v->index = index;
+	v->arg = v;
+	arch_context_init(&v->ctx, (char *)v->stack + v->stack_size, entry, v);
+	/* Parked until guestd wakes it: the first wake-up enqueues it. */
+	v->state = VCPU_BLOCKED;
+	vcpu_list_add(v);
+	return v;
+}
+
+void vcpu_free(struct vcpu *v)
+{
+	vcpu_list_lock();
+	list_del(&v->all_node);
+	vcpu_list_unlock();
+	heap_free(v->arch);
+	heap_free(v->stack);
+	heap_free(v);
+}
+
+struct vcpu *vcpu_find_by_id(int64_t id)
+{
+	struct list_node *pos;
+	struct vcpu *found = NULL;
+
+	if (id < 0)
+		return NULL;
+	vcpu_list_lock();
+	list_for_each(pos, &all_vcpus) {
+		struct vcpu *v = list_entry(pos, struct vcpu, all_node);
+		if ((int64_t)v->id == id) {
+			found = v;
+			break;
+		}
+	}
+	vcpu_list_unlock();
+	return found;
 }

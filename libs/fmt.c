@@ -42,3 +42,28 @@ bool parse_decimal(const char *s, uint64_t max, uint64_t *out)
 	*out = v;
 	return true;
 }
+
+bool parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return parse_decimal(s, max, out);
+	s += 2;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
+			d = (unsigned)((*s | 0x20) - 'a' + 10);
+		else
+			return false;
+		if (v > (max >> 4) || (v << 4) > max - d)
+			return false;
+		v = (v << 4) | d;
+	}
+	*out = v;
+	return true;
+}

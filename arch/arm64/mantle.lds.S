@@ -27,6 +27,10 @@ SECTIONS
 		__shell_cmd_table_start = .;
 		KEEP(*(.shell_cmd_table))
 		__shell_cmd_table_end = .;
+		. = ALIGN(8);
+		__emulator_table_start = .;
+		KEEP(*(.emulator_table))
+		__emulator_table_end = .;
 	}
 	.eh_frame : { *(.eh_frame) }
 	. = ALIGN(PAGE);

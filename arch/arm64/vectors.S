@@ -75,6 +75,12 @@
 	b	exception_return
 	.endm
 
+	/* A guest was running: leave it through guest_entry.S. */
+	.macro	vec_guest target
+	.balign	128
+	b	\target
+	.endm
+
 	.text
 	.balign	2048
 	.global	el2_vectors
@@ -87,10 +93,10 @@ el2_vectors:
 	vec_irq			/* irq: the hypervisor's own interrupts */
 	vec_unexpected	6	/* fiq */
 	vec_unexpected	7	/* serror */
-	vec_unexpected	8	/* lower EL AArch64: sync */
-	vec_irq			/* irq */
+	vec_guest	__guest_exit_sync	/* lower EL AArch64: sync */
+	vec_guest	__guest_exit_irq	/* irq */
 	vec_unexpected	10	/* fiq */
-	vec_unexpected	11	/* serror */
+	vec_guest	__guest_exit_serror	/* serror */
 	vec_unexpected	12	/* lower EL AArch32 */
 	vec_unexpected	13
 	vec_unexpected	14

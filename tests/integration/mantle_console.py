@@ -18,8 +18,10 @@ CMD_TIMEOUT = float(os.environ.get("MANTLE_CMD_TIMEOUT", "20"))
 def qemu_command(gic=3, cpu="max", smp=4, mem="2G", extra=()):
     qemu = os.environ.get("QEMU", "qemu-system-aarch64")
     binary = os.environ.get("MANTLE_BIN", "../../build/mantle.bin")
+    bundle = os.environ.get("MANTLE_BUNDLE", "../../build/mantle-bundle.cpio")
+    initrd = ["-initrd", bundle] if bundle and os.path.exists(bundle) else []
     return [qemu, "-M", f"virt,virtualization=on,gic-version={gic}", "-cpu", cpu,
-            "-smp", str(smp), "-m", mem, "-nographic", "-kernel", binary, *extra]
+            "-smp", str(smp), "-m", mem, "-nographic", "-kernel", binary, *initrd, *extra]
 
 
 class Mantle:

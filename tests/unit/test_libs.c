@@ -311,6 +311,32 @@ static void test_parse_decimal_rejects_non_digits(void **state)
 	assert_int_equal(v, 5);
 }
 
+static void test_parse_number_takes_decimal_and_0x_hex(void **state)
+{
+	uint64_t v = 0;
+
+	assert_true(parse_number("4096", UINT64_MAX, &v));
+	assert_int_equal(v, 4096);
+	assert_true(parse_number("0x40000000", UINT64_MAX, &v));
+	assert_true(v == 0x40000000);
+	assert_true(parse_number("0XfF", 255, &v));
+	assert_int_equal(v, 255);
+	assert_true(parse_number("0xffffffffffffffff", UINT64_MAX, &v));
+	assert_true(v == UINT64_MAX);
+}
+
+static void test_parse_number_rejects_bad_hex_and_overflow(void **state)
+{
+	uint64_t v = 3;
+
+	assert_false(parse_number("0x", UINT64_MAX, &v));
+	assert_false(parse_number("0xg", UINT64_MAX, &v));
+	assert_false(parse_number("0x100", 255, &v));
+	assert_false(parse_number("0x10000000000000000", UINT64_MAX, &v));
+	assert_false(parse_number("x10", UINT64_MAX, &v));
+	assert_int_equal(v, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +366,8 @@ int main(void)
 		cmocka_unit_test(test_parse_decimal_accepts_values_up_to_max),
 		cmocka_unit_test(test_parse_decimal_rejects_values_above_max_and_leaves_out_alone),
 		cmocka_unit_test(test_parse_decimal_rejects_non_digits),
+		cmocka_unit_test(test_parse_number_takes_decimal_and_0x_hex),
+		cmocka_unit_test(test_parse_number_rejects_bad_hex_and_overflow),
 	};
 
 	return cmocka_run_group_tests_name("libs", tests, NULL, NULL);

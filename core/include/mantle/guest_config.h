@@ -28,14 +28,14 @@ struct guest_vcpu_config {
 };
 
 struct guest_mem_config {
-	char name[GUEST_NODE_NAME_MAX];
+	char name[GUEST_NODE_NAME_MAX];      /* node name less its unit address: "memory" */
 	enum guest_mem_type type;
 	uint64_t ipa, size;       /* page aligned, size > 0 */
 	char image[GUEST_PATH_MAX];   /* ROM: bundle path of its contents ("" = zeroes) */
 };
 
 struct guest_dev_config {
-	char name[GUEST_NODE_NAME_MAX];      /* node name, e.g. "uart0" */
+	char name[GUEST_NODE_NAME_MAX];      /* node name less its unit address: "uart0"; unique */
 	char compatible[32];                 /* an emulator's compatible, or "mantle,passthrough" */
 	uint64_t ipa, size;                  /* guest-physical MMIO window */
 	uint32_t irq;                        /* guest INTID (SPI: 32 + n), 0 = none */
@@ -47,7 +47,7 @@ struct guest_dev_config {
 struct guest_config {
 	char name[GUEST_NAME_MAX];
 	unsigned nr_vcpus;
-	struct guest_vcpu_config vcpus[GUEST_MAX_VCPUS];
+	struct guest_vcpu_config vcpus[GUEST_MAX_VCPUS];   /* indexed by vCPU id */
 	unsigned nr_mem;
 	struct guest_mem_config mem[GUEST_MAX_MEM];
 	unsigned nr_devs;
@@ -66,7 +66,7 @@ struct guest_config {
 	bool autostart;
 };
 
-/* Compatibles an emulated device may have (the emulators Mantle has). */
+/* Compatibles an emulated device may have (the emulators Mantle has), NULL-terminated. */
 extern const char *const guest_known_devices[];
 
 /*

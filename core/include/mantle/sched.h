@@ -21,6 +21,8 @@ void sched_add(struct vcpu *v);           /* first enqueue of a new vCPU */
 void sched_wake(struct vcpu *v);          /* BLOCKED -> READY, or remember the wake-up */
 void sched_block(void);                   /* current vCPU waits for sched_wake() */
 void sched_yield(void);
+/* Block the current vCPU for at least ns nanoseconds. */
+void sched_sleep_ns(uint64_t ns);
 void schedule(void);                      /* pick and switch, IRQs may be on or off */
 /* From the IRQ exit path: switch if a reschedule was requested. */
 void sched_irq_exit(void);

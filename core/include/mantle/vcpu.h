@@ -19,6 +19,7 @@ enum vcpu_state {
 };
 
 struct guest;
+struct arch_vcpu;
 
 struct vcpu {
 	struct arch_context ctx;
@@ -36,6 +37,12 @@ struct vcpu {
 	uint64_t stack_size;
 	void (*entry)(void *);
 	void *arg;
+	/* guest vCPUs only */
+	struct arch_vcpu *arch;
+	unsigned index;                /* number within its guest */
+	volatile int power;            /* enum vcpu_power */
+	volatile bool in_wfi;
+	uint64_t exits;
 	/* accounting */
 	uint64_t runtime_ns;
 	uint64_t run_start_ns;
@@ -47,6 +54,13 @@ static inline bool vcpu_is_orphan(const struct vcpu *v) { return v->guest == NUL
 /* Create a started orphan vCPU pinned to cpu. NULL on bad arguments or no memory. */
 struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
 				uint64_t slice_ns, void (*entry)(void *), void *arg);
+
+/* A guest vCPU, created blocked: its thread runs entry(arg) once woken. */
+struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, unsigned prio,
+			       uint64_t slice_ns, void (*entry)(void *));
+/* Free a vCPU whose thread is dead and off its CPU. */
+void vcpu_free(struct vcpu *v);
+struct vcpu *vcpu_find_by_id(int64_t id);
 
 /* Make v visible to vcpu_list() (idle vCPUs; orphans are added on creation). */
 void vcpu_list_add(struct vcpu *v);

@@ -17,4 +17,7 @@ char *fmt_seconds(char *buf, size_t len, uint64_t ns);
  */
 bool parse_decimal(const char *s, uint64_t max, uint64_t *out);
 
+/* Decimal, or hexadecimal with a 0x prefix; same strictness as parse_decimal. */
+bool parse_number(const char *s, uint64_t max, uint64_t *out);
+
 #endif

@@ -1,0 +1,51 @@
+/* A guest vCPU's architectural state, as Mantle saves it. */
+#ifndef ARCH_VCPU_REGS_H
+#define ARCH_VCPU_REGS_H
+
+/* Offsets used by guest_entry.S. */
+#define GREGS_X(n)      ((n) * 8)
+#define GREGS_PC        (31 * 8)
+#define GREGS_PSTATE    (32 * 8)
+#define GREGS_ESR       (33 * 8)
+#define GREGS_FAR       (34 * 8)
+#define GREGS_HPFAR     (35 * 8)
+
+#define EXIT_SYNC       0
+#define EXIT_IRQ        1
+#define EXIT_SERROR     2
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+#include <stdbool.h>
+
+struct guest_gprs {
+	uint64_t x[31];
+	uint64_t pc;          /* ELR_EL2 */
+	uint64_t pstate;      /* SPSR_EL2 */
+	uint64_t esr, far, hpfar;   /* of the last exit */
+};
+
+/* EL1 state that only changes hands when another guest vCPU runs on the CPU. */
+struct guest_sysregs {
+	uint64_t sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr_el1, spsr_el1;
+	uint64_t esr_el1, far_el1, afsr0, afsr1, par, cpacr, cntkctl, csselr, actlr;
+	uint64_t mdscr;
+};
+
+struct guest_fpregs {
+	__uint128_t q[32];
+	uint64_t fpsr, fpcr;
+};
+
+struct arch_vcpu {
+	struct guest_gprs regs;
+	struct guest_sysregs sys;
+	struct guest_fpregs fp;
+	bool fp_used;             /* the guest touched FP/SIMD since reset */
+	uint64_t hcr, vmpidr, vttbr;
+};
+
+#define PSTATE_EL1H_MASKED 0x3C5ULL   /* EL1h, D, A, I, F masked: reset and exception entry */
+#endif
+#endif

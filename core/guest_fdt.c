@@ -1,0 +1,128 @@
+/*
+ * The DTB Mantle writes for a guest that brings none: what a standard arm64
+ * kernel expects of a virt-like machine, built with libfdt's sequential
+ * writer. (Interrupt controller and timer nodes join with the vGIC.)
+ */
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include <mantle/guest.h>
+#include <mantle/guest_loader.h>
+
+#define PHANDLE_APB_PCLK 1
+
+#define TRY(x) do { if ((x) < 0) return -1; } while (0)
+
+static int prop_reg(void *fdt, uint64_t addr, uint64_t size)
+{
+	fdt64_t cells[2] = { cpu_to_fdt64(addr), cpu_to_fdt64(size) };
+	return fdt_property(fdt, "reg", cells, sizeof(cells));
+}
+
+static int add_cpus(void *fdt, const struct guest *g)
+{
+	TRY(fdt_begin_node(fdt, "cpus"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	/* From the description: the DTB is built before the vCPUs exist. */
+	for (unsigned i = 0; i < g->cfg.nr_vcpus; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		TRY(fdt_begin_node(fdt, name));
+		TRY(fdt_property_string(fdt, "device_type", "cpu"));
+		TRY(fdt_property_string(fdt, "compatible", "arm,armv8"));
+		TRY(fdt_property_u32(fdt, "reg", i));
+		TRY(fdt_property_string(fdt, "enable-method", "psci"));
+		TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int add_pl011(void *fdt, const struct emu_device *d)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	static const char clock_names[] = "uartclk\0apb_pclk";
+	fdt32_t clocks[2] = { cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK) };
+	char name[40];
+
+	snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)d->ipa);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_reg(fdt, d->ipa, d->size));
+	if (d->irq >= 32) {
+		fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32(d->irq - 32), cpu_to_fdt32(4) };
+		TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	}
+	TRY(fdt_property(fdt, "clocks", clocks, sizeof(clocks)));
+	TRY(fdt_property(fdt, "clock-names", clock_names, sizeof(clock_names)));
+	return fdt_end_node(fdt);
+}
+
+static const struct emu_device *console_device(const struct guest *g)
+{
+	for (unsigned i = 0; i < g->nr_devs; i++)
+		if (!strcmp(g->devs[i].compatible, "arm,pl011"))
+			return &g->devs[i];
+	return NULL;
+}
+
+int guest_fdt_build(const struct guest *g, void *buf, size_t size)
+{
+	static const char root_compat[] = "mantle,virt\0linux,dummy-virt";
+	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+	const struct emu_device *uart = console_device(g);
+	char path[48];
+
+	TRY(fdt_create(buf, (int)size));
+	TRY(fdt_finish_reservemap(buf));
+	TRY(fdt_begin_node(buf, ""));
+	TRY(fdt_property_u32(buf, "#address-cells", 2));
+	TRY(fdt_property_u32(buf, "#size-cells", 2));
+	TRY(fdt_property(buf, "compatible", root_compat, sizeof(root_compat)));
+	TRY(fdt_property_string(buf, "model", g->name));
+
+	TRY(fdt_begin_node(buf, "chosen"));
+	TRY(fdt_property_string(buf, "bootargs", g->cfg.bootargs));
+	if (uart) {
+		snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)uart->ipa);
+		TRY(fdt_property_string(buf, "stdout-path", path));
+	}
+	if (g->initrd_size) {
+		TRY(fdt_property_u64(buf, "linux,initrd-start", g->initrd_ipa));
+		TRY(fdt_property_u64(buf, "linux,initrd-end", g->initrd_ipa + g->initrd_size));
+	}
+	TRY(fdt_end_node(buf));
+
+	for (unsigned i = 0; i < g->nr_mem; i++) {
+		char name[40];
+		if (g->mem[i].type != GUEST_MEM_RAM)
+			continue;
+		snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)g->mem[i].ipa);
+		TRY(fdt_begin_node(buf, name));
+		TRY(fdt_property_string(buf, "device_type", "memory"));
+		TRY(prop_reg(buf, g->mem[i].ipa, g->mem[i].size));
+		TRY(fdt_end_node(buf));
+	}
+	TRY(add_cpus(buf, g));
+
+	TRY(fdt_begin_node(buf, "psci"));
+	TRY(fdt_property(buf, "compatible", psci_compat, sizeof(psci_compat)));
+	TRY(fdt_property_string(buf, "method", "hvc"));
+	TRY(fdt_end_node(buf));
+
+	TRY(fdt_begin_node(buf, "apb-pclk"));
+	TRY(fdt_property_string(buf, "compatible", "fixed-clock"));
+	TRY(fdt_property_u32(buf, "#clock-cells", 0));
+	TRY(fdt_property_u32(buf, "clock-frequency", 24000000));
+	TRY(fdt_property_string(buf, "clock-output-names", "clk24mhz"));
+	TRY(fdt_property_u32(buf, "phandle", PHANDLE_APB_PCLK));
+	TRY(fdt_end_node(buf));
+
+	for (unsigned i = 0; i < g->nr_devs; i++)
+		if (!strcmp(g->devs[i].compatible, "arm,pl011"))
+			TRY(add_pl011(buf, &g->devs[i]));
+
+	TRY(fdt_end_node(buf));
+	TRY(fdt_finish(buf));
+	return (int)fdt_totalsize(buf);
+}

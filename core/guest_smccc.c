@@ -1,0 +1,151 @@
+/*
+ * Calls a guest makes with HVC or SMC (SMC Calling Convention): PSCI 1.1,
+ * the SMCCC version queries, and Mantle's own hypercalls. Anything else
+ * returns NOT_SUPPORTED, as the convention requires.
+ */
+#include <stdio.h>
+#include <arch/vcpu_regs.h>
+#include <mantle/guest.h>
+#include <mantle/vcpu.h>
+#include <mantle/sched.h>
+#include <mantle/vserial.h>
+#include <mantle/log.h>
+
+#define SMCCC_VERSION           0x80000000u
+#define SMCCC_ARCH_FEATURES     0x80000001u
+
+#define PSCI_VERSION            0x84000000u
+#define PSCI_CPU_SUSPEND_32     0x84000001u
+#define PSCI_CPU_SUSPEND_64     0xC4000001u
+#define PSCI_CPU_OFF            0x84000002u
+#define PSCI_CPU_ON_32          0x84000003u
+#define PSCI_CPU_ON_64          0xC4000003u
+#define PSCI_AFFINITY_INFO_32   0x84000004u
+#define PSCI_AFFINITY_INFO_64   0xC4000004u
+#define PSCI_MIGRATE_INFO_TYPE  0x84000006u
+#define PSCI_SYSTEM_OFF         0x84000008u
+#define PSCI_SYSTEM_RESET       0x84000009u
+#define PSCI_FEATURES           0x8400000Au
+
+#define MANTLE_HC_VERSION       0xC6000000u
+#define MANTLE_HC_CONSOLE_WRITE 0xC6000001u
+#define MANTLE_HC_VERSION_VALUE 0x00010000u   /* 1.0 */
+#define CONSOLE_WRITE_MAX       4096
+
+#define RET_SUCCESS             0
+#define RET_NOT_SUPPORTED       ((uint64_t)-1)
+#define RET_INVALID_PARAMETERS  ((uint64_t)-2)
+#define RET_ALREADY_ON          ((uint64_t)-4)
+
+#define AFFINITY_ON             0
+#define AFFINITY_OFF            1
+#define MIGRATE_NONE            2
+
+void guest_system_off(struct vcpu *v);
+void guest_system_reset(struct vcpu *v);
+
+static bool psci_implemented(uint32_t fid)
+{
+	switch (fid) {
+	case PSCI_VERSION: case PSCI_CPU_SUSPEND_32: case PSCI_CPU_SUSPEND_64: case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_32: case PSCI_CPU_ON_64: case PSCI_AFFINITY_INFO_32: case PSCI_AFFINITY_INFO_64:
+	case PSCI_MIGRATE_INFO_TYPE: case PSCI_SYSTEM_OFF: case PSCI_SYSTEM_RESET: case PSCI_FEATURES:
+	case SMCCC_VERSION:
+		return true;
+	}
+	return false;
+}
+
+/* The vCPU whose MPIDR affinity is mpidr (Aff0 = index), or NULL. */
+static struct vcpu *vcpu_by_mpidr(struct guest *g, uint64_t mpidr)
+{
+	uint64_t index = mpidr & 0xff;
+
+	if ((mpidr & 0xff00ffff00ULL) || index >= g->nr_vcpus)
+		return NULL;
+	return g->vcpus[index];
+}
+
+static uint64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint64_t context)
+{
+	struct guest *g = caller->guest;
+	struct vcpu *t = vcpu_by_mpidr(g, mpidr);
+	irqflags_t f;
+
+	if (!t || (entry & 3))
+		return RET_INVALID_PARAMETERS;
+	f = spin_lock_irqsave(&g->lock);
+	if (t->power == VCPU_POWER_ON) {
+		spin_unlock_irqrestore(&g->lock, f);
+		return RET_ALREADY_ON;
+	}
+	/* Off: its thread is parked and does not touch these registers. */
+	for (unsigned i = 0; i < 31; i++)
+		t->arch->regs.x[i] = 0;
+	t->arch->regs.x[0] = context;
+	t->arch->regs.pc = entry;
+	t->arch->regs.pstate = PSTATE_EL1H_MASKED;
+	t->arch->sys.sctlr = 0x30D00800UL;
+	t->power = VCPU_POWER_ON;
+	spin_unlock_irqrestore(&g->lock, f);
+	sched_wake(t);
+	return RET_SUCCESS;
+}
+
+static uint64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
+{
+	const char *s;
+
+	if (len > CONSOLE_WRITE_MAX || !(s = guest_ipa_to_host(v->guest, ipa, len ? len : 1)))
+		return RET_INVALID_PARAMETERS;
+	if (v->guest->console)
+		for (uint64_t i = 0; i < len; i++)
+			vserial_write(v->guest->console, s[i]);
+	return len;
+}
+
+uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc)
+{
+	uint32_t fid = (uint32_t)args[0];
+	struct vcpu *t;
+
+	switch (fid) {
+	case SMCCC_VERSION:
+		return 0x10001;                 /* SMCCC 1.1 */
+	case PSCI_VERSION:
+		return 0x10001;                 /* PSCI 1.1 */
+	case PSCI_FEATURES:
+		return psci_implemented((uint32_t)args[1]) ? RET_SUCCESS : RET_NOT_SUPPORTED;
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+		return cpu_on(v, args[1], args[2], args[3]);
+	case PSCI_CPU_OFF:
+		v->power = VCPU_POWER_OFF;      /* the vCPU loop parks it */
+		return RET_SUCCESS;
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+		/* Every power state is treated as standby: resume after a wake-up event. */
+		guest_vcpu_wfi(v);
+		return RET_SUCCESS;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		if (args[2] != 0 || !(t = vcpu_by_mpidr(v->guest, args[1])))
+			return RET_INVALID_PARAMETERS;
+		return t->power == VCPU_POWER_ON ? AFFINITY_ON : AFFINITY_OFF;
+	case PSCI_MIGRATE_INFO_TYPE:
+		return MIGRATE_NONE;
+	case PSCI_SYSTEM_OFF:
+		guest_system_off(v);
+		return RET_SUCCESS;
+	case PSCI_SYSTEM_RESET:
+		guest_system_reset(v);
+		return RET_SUCCESS;
+	case MANTLE_HC_VERSION:
+		return MANTLE_HC_VERSION_VALUE;
+	case MANTLE_HC_CONSOLE_WRITE:
+		return console_write(v, args[1], args[2]);
+	case SMCCC_ARCH_FEATURES:
+	default:
+		return RET_NOT_SUPPORTED;
+	}
+}

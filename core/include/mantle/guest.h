@@ -1,0 +1,91 @@
+/*
+ * A guest: its description, memory, stage-2 tables, vCPUs, emulated devices
+ * and console. Guest vCPUs are scheduler vCPUs whose thread runs
+ * guest_vcpu_main(); lifecycle changes (start, pause, reset, destroy) are
+ * carried out by the "guestd" orphan vCPU so that no vCPU ever has to wait
+ * for itself.
+ */
+#ifndef MANTLE_GUEST_H
+#define MANTLE_GUEST_H
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <libs/list.h>
+#include <arch/spinlock.h>
+#include <arch/stage2.h>
+#include <mantle/guest_config.h>
+#include <mantle/emulator.h>
+
+struct vcpu;
+struct vserial;
+
+enum guest_state {
+	GUEST_STOPPED,      /* created or halted: vCPUs parked */
+	GUEST_RUNNING,
+	GUEST_PAUSED,
+	GUEST_DESTROYING,
+};
+
+enum vcpu_power { VCPU_POWER_OFF, VCPU_POWER_ON };
+
+struct guest_mem {
+	char name[GUEST_NODE_NAME_MAX];
+	enum guest_mem_type type;
+	uint64_t ipa, size, pa;          /* pa: host memory backing it (contiguous) */
+};
+
+struct guest {
+	char name[GUEST_NAME_MAX];
+	unsigned id;
+	uint16_t vmid;
+	struct guest_config cfg;
+	char source[GUEST_PATH_MAX];     /* bundle path of the description */
+	struct stage2 s2;
+	unsigned nr_mem;
+	struct guest_mem mem[GUEST_MAX_MEM];
+	unsigned nr_devs;
+	struct emu_device devs[GUEST_MAX_DEVICES];
+	unsigned nr_vcpus;
+	struct vcpu *vcpus[GUEST_MAX_VCPUS];
+	volatile enum guest_state state;
+	const char *stop_reason;
+	unsigned restarts;
+	unsigned unhandled_logged;       /* rate limit for guest_log_unhandled */
+	uint64_t entry_ipa, dtb_ipa, initrd_ipa, initrd_size;
+	struct vserial *console;
+	spinlock_t lock;                 /* PSCI power state of the vCPUs */
+	struct list_node node;
+};
+
+/* ---- lifecycle (any thread; carried out by guestd, waited for) ---- */
+/* Start guestd, which first creates the guests boot.list in the bundle names. */
+void guests_init(void);
+/* Create (stopped) from a description blob; NULL with a one-line err on failure. */
+struct guest *guest_create(const void *desc, size_t size, const char *source,
+			   char *err, size_t errlen);
+int guest_start(struct guest *g);
+int guest_pause(struct guest *g);
+int guest_resume(struct guest *g);
+int guest_reset(struct guest *g);
+int guest_destroy(struct guest *g);
+
+struct guest *guest_find(const char *name);
+void guests_lock(void);
+void guests_unlock(void);
+struct list_node *guests_list(void);
+const char *guest_state_name(enum guest_state s);
+/* Host address of [ipa, ipa+len) if it lies in one RAM/ROM region, else NULL. */
+void *guest_ipa_to_host(struct guest *g, uint64_t ipa, uint64_t len);
+
+/* ---- called from the arch exit handlers on the vCPU's own thread ---- */
+uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc);
+bool guest_mmio_claims(struct vcpu *v, uint64_t ipa);
+/* 0, or -1 when the device refused the access (the guest gets an abort). */
+int guest_mmio_access(struct vcpu *v, uint64_t ipa, bool write, unsigned size, uint64_t *data);
+/* An access no region or device covers: per the guest's on-abort policy. */
+void guest_unhandled_abort(struct vcpu *v, uint64_t ipa, uint64_t va, bool write, bool insn);
+void guest_vcpu_wfi(struct vcpu *v);
+void guest_crashed(struct vcpu *v, const char *why);
+void guest_log_unhandled(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,144 @@
+#include <stdio.h>
+#include <string.h>
+#include <arch/spinlock.h>
+#include <libs/list.h>
+#include <libs/ring.h>
+#include <mantle/vserial.h>
+#include <mantle/console.h>
+#include <mantle/heap.h>
+#include <mantle/log.h>
+
+#define HISTORY_SIZE 16384
+#define INPUT_SIZE   256
+#define CTRL_RBRACKET 0x1d
+
+struct vserial {
+	char name[VSERIAL_NAME_MAX];
+	struct list_node node;
+	char history[HISTORY_SIZE];
+	size_t written;                 /* total bytes ever written: history holds the last ones */
+	uint8_t in_buf[INPUT_SIZE];
+	struct ring in;
+	volatile bool bound;
+	volatile bool dead;             /* its guest is gone; freed on unbind */
+};
+
+static struct list_node ports = LIST_HEAD_INIT(ports);
+static spinlock_t ports_lock = SPINLOCK_INIT;
+
+struct vserial *vserial_create(const char *name)
+{
+	struct vserial *vs = heap_zalloc(sizeof(*vs));
+	irqflags_t f;
+
+	if (!vs)
+		return NULL;
+	snprintf(vs->name, sizeof(vs->name), "%s", name);
+	ring_init(&vs->in, vs->in_buf, sizeof(vs->in_buf));
+	f = spin_lock_irqsave(&ports_lock);
+	list_add_tail(&ports, &vs->node);
+	spin_unlock_irqrestore(&ports_lock, f);
+	return vs;
+}
+
+void vserial_destroy(struct vserial *vs)
+{
+	irqflags_t f = spin_lock_irqsave(&ports_lock);
+	bool bound = vs->bound;
+
+	list_del(&vs->node);
+	vs->dead = true;
+	spin_unlock_irqrestore(&ports_lock, f);
+	if (!bound)
+		heap_free(vs);
+}
+
+const char *vserial_name(const struct vserial *vs) { return vs->name; }
+
+void vserial_write(struct vserial *vs, char c)
+{
+	vs->history[vs->written % HISTORY_SIZE] = c;
+	vs->written++;
+	if (vs->bound)
+		kprintf("%c", c);
+}
+
+int vserial_read(struct vserial *vs) { return ring_get(&vs->in); }
+bool vserial_input_pending(struct vserial *vs) { return ring_count(&vs->in) != 0; }
+
+struct vserial *vserial_find(const char *name)
+{
+	struct list_node *pos;
+	struct vserial *found = NULL;
+	irqflags_t f = spin_lock_irqsave(&ports_lock);
+
+	list_for_each(pos, &ports) {
+		struct vserial *vs = list_entry(pos, struct vserial, node);
+		if (!strcmp(vs->name, name)) {
+			found = vs;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&ports_lock, f);
+	return found;
+}
+
+void vserial_for_each(void (*fn)(struct vserial *vs, bool bound, size_t history, void *arg), void *arg)
+{
+	struct list_node *pos;
+	irqflags_t f = spin_lock_irqsave(&ports_lock);
+
+	list_for_each(pos, &ports) {
+		struct vserial *vs = list_entry(pos, struct vserial, node);
+		fn(vs, vs->bound, vs->written < HISTORY_SIZE ? vs->written : HISTORY_SIZE, arg);
+	}
+	spin_unlock_irqrestore(&ports_lock, f);
+}
+
+static void replay_history(struct vserial *vs)
+{
+	size_t n = vs->written < HISTORY_SIZE ? vs->written : HISTORY_SIZE;
+	size_t start = vs->written - n;
+
+	for (size_t i = 0; i < n; i++)
+		console_putc(vs->history[(start + i) % HISTORY_SIZE]);
+}
+
+int vserial_bind_console(const char *name)
+{
+	struct vserial *vs = vserial_find(name);
+	bool escape = false;
+	irqflags_t f;
+
+	if (!vs)
+		return -1;
+	if (vs->bound)
+		return -2;
+	printf("[%s: Ctrl-] then q returns to the shell]\n", vs->name);
+	log_flush();
+	f = spin_lock_irqsave(&ports_lock);
+	replay_history(vs);
+	vs->bound = true;
+	spin_unlock_irqrestore(&ports_lock, f);
+
+	while (!vs->dead) {
+		char c = (char)console_getc();
+		if (escape) {
+			escape = false;
+			if (c == 'q')
+				break;
+			ring_put(&vs->in, CTRL_RBRACKET);
+		} else if (c == CTRL_RBRACKET) {
+			escape = true;
+			continue;
+		}
+		ring_put(&vs->in, (uint8_t)c);
+	}
+	f = spin_lock_irqsave(&ports_lock);
+	vs->bound = false;
+	spin_unlock_irqrestore(&ports_lock, f);
+	printf("\n[back to mantle%s]\n", vs->dead ? ": the guest went away" : "");
+	if (vs->dead)
+		heap_free(vs);
+	return 0;
+}
