@@ -188,12 +188,20 @@ $(BUILD)/mantle.bin: $(BUILD)/mantle.elf
 # ---------------------------------------------------------------- guest bundle
 # Everything guests boot from, as one newc cpio that the loader passes as initrd.
 GUEST_DTS   := $(wildcard configs/guests/*.dts)
+# Extra descriptions the integration tests create at run time (not in boot.list).
+TEST_GUEST_DTS := $(wildcard tests/guests/dts/*.dts)
 BUNDLE_FILES := $(patsubst configs/guests/%.dts,$(BUNDLE_DIR)/%.dtb,$(GUEST_DTS)) \
+	$(patsubst tests/guests/dts/%.dts,$(BUNDLE_DIR)/%.dtb,$(TEST_GUEST_DTS)) \
 	$(BUNDLE_DIR)/boot.list $(BUNDLE_DIR)/fw.bin
 
 include tests/guests/fw/fw.mk
 
 $(BUNDLE_DIR)/%.dtb: configs/guests/%.dts | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  DTC     $<"
+	@dtc -q -I dts -O dtb -o $@ $<
+
+$(BUNDLE_DIR)/%.dtb: tests/guests/dts/%.dts | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  DTC     $<"
 	@dtc -q -I dts -O dtb -o $@ $<

@@ -125,6 +125,9 @@ static uint64_t id_reg_sanitized(unsigned enc)
 		v = clear_field(v, 44);        /* TraceBuffer */
 		v = clear_field(v, 52);        /* BRBE */
 		break;
+	case SYS_ENC(3, 0, 0, 7, 1):           /* ID_AA64MMFR1_EL1 */
+		v = clear_field(v, 16);        /* LO: LOR registers are trapped, not switched */
+		break;
 	case SYS_ENC(3, 0, 0, 6, 1):           /* ID_AA64ISAR1_EL1: pointer authentication */
 		v = clear_field(v, 4);
 		v = clear_field(v, 8);

@@ -23,9 +23,10 @@
 #define HCR_TSC    (1UL << 19)
 #define HCR_TIDCP  (1UL << 20)
 #define HCR_TACR   (1UL << 21)
+#define HCR_TLOR   (1UL << 35)
 
 #define HCR_GUEST  (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_FB | \
-		    HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
+		    HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TLOR | HCR_RW)
 
 #define SCTLR_EL1_RESET 0x30D00800UL     /* RES1 bits, MMU and caches off */
 

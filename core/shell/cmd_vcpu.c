@@ -109,12 +109,15 @@ SHELL_COMMAND(vserial_bind, "vserial", "bind", "GUEST/PORT", "talk to a guest's 
 
 static bool printable_strings(const char *p, int len)
 {
-	if (len <= 0 || p[len - 1])
+	if (len <= 0 || p[len - 1] || !p[0])
 		return false;
-	for (int i = 0; i < len; i++)
+	for (int i = 0; i < len; i++) {
+		if (!p[i] && i + 1 < len && !p[i + 1])
+			return false;           /* an empty string: these are cells */
 		if (p[i] && (p[i] < 0x20 || p[i] > 0x7e))
 			return false;
-	return p[0] != '\0';
+	}
+	return true;
 }
 
 static void print_prop(const void *fdt, int off, int depth)

@@ -11,6 +11,21 @@ import shlex
 import pexpect
 
 PROMPT = "mantle> "
+# Mantle's log lines ("[    1.234567] ...") are written whole, under the
+# console lock, but may land between any two characters of a typed command's
+# echo or between lines of its output: commands are matched and read with
+# them skipped.
+LOG_LINE = r"\[\s*\d+\.\d{6}\] [^\n]*\n"
+
+
+def echo_pattern(command):
+    """A regex for the echo of command, allowing log lines between characters."""
+    skip = rf"(?:{LOG_LINE})*"
+    return skip.join(re.escape(c) for c in command) + skip + r"\r+\n"
+
+
+def strip_log_lines(text):
+    return re.sub(LOG_LINE, "", text)
 BOOT_TIMEOUT = float(os.environ.get("MANTLE_BOOT_TIMEOUT", "60"))
 CMD_TIMEOUT = float(os.environ.get("MANTLE_CMD_TIMEOUT", "20"))
 
@@ -63,9 +78,9 @@ class Mantle:
         """Type a command, return its output (without the echo and the next prompt)."""
         self.child.send(command + "\r")
         # The pty may add its own CR: line ends arrive as \r\n or \r\r\n.
-        self.expect(re.escape(command) + r"\r+\n", timeout)
+        self.expect(echo_pattern(command), timeout)
         self.expect(re.escape(PROMPT), timeout)
-        return self.child.before.replace("\r", "")
+        return strip_log_lines(self.child.before.replace("\r", ""))
 
     def wait_exit(self, timeout=CMD_TIMEOUT):
         """Wait for QEMU to exit; returns its exit status."""

@@ -1,0 +1,128 @@
+/* Device tree reading with libfdt. */
+#include <libfdt.h>
+#include <string.h>
+#include "cpu.h"
+#include "dtb.h"
+#include "uart.h"
+
+_Static_assert(sizeof(((struct platform *)0)->mpidr) / sizeof(uint64_t) == FW_MAX_CPUS,
+	       "platform.mpidr must hold FW_MAX_CPUS entries");
+
+static uint64_t read_cells(const fdt32_t *cells, int count)
+{
+	uint64_t val = 0;
+
+	for (int i = 0; i < count; i++)
+		val = (val << 32) | fdt32_to_cpu(cells[i]);
+	return val;
+}
+
+/* The first (address, size) of a node's reg, with the root's cell counts. */
+static int first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
+{
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0), len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 || len < (ac + sc) * 4)
+		return -1;
+	*addr = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	return 0;
+}
+
+static void parse_model(const void *fdt, struct platform *p)
+{
+	const char *s = fdt_getprop(fdt, 0, "model", NULL);
+
+	if (!s)
+		s = fdt_getprop(fdt, 0, "compatible", NULL);
+	p->model = s && *s ? s : "unknown";
+}
+
+static void parse_uart(const void *fdt, struct platform *p)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), node = -1;
+	const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
+	uint64_t addr, size;
+
+	if (path) {
+		const char *colon = strchr(path, ':');
+
+		/* An alias or a path, possibly followed by ":<options>". */
+		node = fdt_path_offset_namelen(fdt, path, colon ? colon - path : (int)strlen(path));
+		if (node >= 0 && fdt_node_check_compatible(fdt, node, "arm,pl011") != 0)
+			node = -1;
+	}
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+	p->uart = node >= 0 && first_reg(fdt, node, &addr, &size) == 0 ? addr
+								      : PL011_DEFAULT_BASE;
+}
+
+static void parse_memory(const void *fdt, struct platform *p)
+{
+	uint64_t here = (uintptr_t)_image_start, addr, size;
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+		if (!type || strcmp(type, "memory") != 0 || first_reg(fdt, node, &addr, &size))
+			continue;
+		if (here >= addr && here - addr < size) {
+			p->ram_base = addr;
+			p->ram_end = addr + size;
+			return;
+		}
+	}
+}
+
+static void parse_psci(const void *fdt, struct platform *p)
+{
+	int node = fdt_path_offset(fdt, "/psci");
+	const char *method = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
+
+	p->conduit = method && strcmp(method, "smc") == 0 ? CONDUIT_SMC : CONDUIT_HVC;
+}
+
+static void parse_cpus(const void *fdt, struct platform *p)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
+	int ac = cpus >= 0 ? fdt_address_cells(fdt, cpus) : 1;
+
+	if (cpus < 0 || ac < 1 || ac > 2)
+		return;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+		if (!type || strcmp(type, "cpu") != 0 || !reg || len < ac * 4)
+			continue;
+		if (p->ncpus < FW_MAX_CPUS)
+			p->mpidr[p->ncpus++] = read_cells(reg, ac) & MPIDR_AFF_MASK;
+	}
+}
+
+struct platform platform;
+
+int dtb_parse(const void *fdt)
+{
+	struct platform *p = &platform;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->model = "unknown";
+	p->uart = PL011_DEFAULT_BASE;
+	p->conduit = CONDUIT_HVC;
+	if (!fdt)
+		return -FDT_ERR_BADMAGIC;
+	err = fdt_check_header(fdt);
+	if (err)
+		return err;
+	parse_model(fdt, p);
+	parse_uart(fdt, p);
+	parse_memory(fdt, p);
+	parse_psci(fdt, p);
+	parse_cpus(fdt, p);
+	return 0;
+}

@@ -1,0 +1,213 @@
+/*
+ * The command loop: prompt "fw> ", polled input with echo and backspace,
+ * one command a line (see help_text).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "console.h"
+#include "cpu.h"
+#include "dsl.h"
+#include "dtb.h"
+#include "fault.h"
+#include "psci.h"
+#include "shell.h"
+#include "uart.h"
+
+#define LINE_MAX_LEN 128
+#define MAX_ARGS     4
+
+static const char help_text[] =
+	"commands:\n"
+	"  help               this text\n"
+	"  run [SUITE]        run all tests, or one suite's\n"
+	"  read ADDR          32-bit load (hex address): the value or the fault\n"
+	"  write ADDR VALUE   32-bit store (hex): done or the fault\n"
+	"  hello              greet with the guest's name\n"
+	"  off                PSCI SYSTEM_OFF\n"
+	"  reset              PSCI SYSTEM_RESET\n"
+	"  crash              take an exception with no vectors (exception loop)\n"
+	"  spin               busy loop forever\n";
+
+static int parse_hex(const char *s, uint64_t *out)
+{
+	uint64_t val = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned int digit;
+
+		if (*s >= '0' && *s <= '9')
+			digit = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			digit = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			digit = *s - 'A' + 10;
+		else
+			return -1;
+		if (val >> 60)
+			return -1;	/* overflow */
+		val = val << 4 | digit;
+	}
+	*out = val;
+	return 0;
+}
+
+static void print_fault(uint64_t addr, uint64_t esr)
+{
+	struct fault_info info = fault_last();
+	char what[80];
+
+	printf("0x%llx: fault: %s, FAR 0x%llx\n", (unsigned long long)addr,
+	       fault_describe(esr, what, sizeof(what)), (unsigned long long)info.far);
+}
+
+static void cmd_read(int argc, char **argv)
+{
+	uint64_t addr, esr;
+	uint32_t val;
+
+	if (argc != 2 || parse_hex(argv[1], &addr)) {
+		printf("usage: read ADDR\n");
+		return;
+	}
+	esr = fault_read32(addr, &val);
+	if (fault_last().count)
+		print_fault(addr, esr);
+	else
+		printf("0x%llx: 0x%08x\n", (unsigned long long)addr, (unsigned int)val);
+}
+
+static void cmd_write(int argc, char **argv)
+{
+	uint64_t addr, val, esr;
+
+	if (argc != 3 || parse_hex(argv[1], &addr) || parse_hex(argv[2], &val) ||
+	    val > 0xffffffffULL) {
+		printf("usage: write ADDR VALUE (32-bit)\n");
+		return;
+	}
+	esr = fault_write32(addr, (uint32_t)val);
+	if (fault_last().count)
+		print_fault(addr, esr);
+	else
+		printf("0x%llx: wrote 0x%08x\n", (unsigned long long)addr, (unsigned int)val);
+}
+
+static void cmd_system(uint32_t fid, const char *name)
+{
+	int32_t ret;
+
+	printf("fw: %s\n", name);
+	ret = psci_call(fid, 0, 0, 0);
+	printf("fw: %s returned %d\n", name, (int)ret);
+}
+
+static void cmd_crash(void)
+{
+	/* Just above RAM: nothing there, so the vector fetch itself faults, forever. */
+	uint64_t vbar = platform.ram_end ? platform.ram_end : 0x20000000;
+
+	printf("fw: crashing: VBAR_EL1 = 0x%llx, brk #0\n", (unsigned long long)vbar);
+	console_flush();
+	write_sysreg(vbar_el1, vbar & ~0x7ffULL);
+	isb();
+	__asm__ volatile("brk #0");
+	fw_panic("still alive after crash");
+}
+
+static void cmd_spin(void)
+{
+	printf("fw: spinning\n");
+	console_flush();
+	for (;;)
+		__asm__ volatile("" : : : "memory");
+}
+
+static void execute(int argc, char **argv)
+{
+	const char *cmd = argv[0];
+
+	if (strcmp(cmd, "help") == 0) {
+		printf("%s", help_text);
+		dsl_list_suites();
+	} else if (strcmp(cmd, "run") == 0 && argc <= 2) {
+		dsl_run(argc == 2 ? argv[1] : NULL);
+	} else if (strcmp(cmd, "read") == 0) {
+		cmd_read(argc, argv);
+	} else if (strcmp(cmd, "write") == 0) {
+		cmd_write(argc, argv);
+	} else if (strcmp(cmd, "hello") == 0) {
+		printf("fw: hello from %s\n", platform.model);
+	} else if (strcmp(cmd, "off") == 0) {
+		cmd_system(PSCI_SYSTEM_OFF, "SYSTEM_OFF");
+	} else if (strcmp(cmd, "reset") == 0) {
+		cmd_system(PSCI_SYSTEM_RESET, "SYSTEM_RESET");
+	} else if (strcmp(cmd, "crash") == 0) {
+		cmd_crash();
+	} else if (strcmp(cmd, "spin") == 0) {
+		cmd_spin();
+	} else {
+		printf("fw: unknown command '%s' (try help)\n", cmd);
+	}
+}
+
+static int split(char *line, char **argv)
+{
+	int argc = 0;
+
+	for (char *p = strtok(line, " \t"); p && argc < MAX_ARGS; p = strtok(NULL, " \t"))
+		argv[argc++] = p;
+	return argc;
+}
+
+/* Reads one line with echo; CR, LF and CR LF all end it. */
+static void read_line(char *line, unsigned int size)
+{
+	static int last_was_cr;
+	unsigned int len = 0;
+
+	for (;;) {
+		int c = uart_getc();
+
+		if (c < 0)
+			continue;
+		if (c == '\n' && last_was_cr) {
+			last_was_cr = 0;
+			continue;
+		}
+		last_was_cr = c == '\r';
+		if (c == '\r' || c == '\n') {
+			printf("\n");
+			line[len] = '\0';
+			return;
+		}
+		if ((c == 0x7f || c == '\b') && len) {
+			len--;
+			printf("\b \b");
+		} else if (c >= ' ' && c < 0x7f && len < size - 1) {
+			line[len++] = (char)c;
+			putchar(c);
+		}
+		console_flush();
+	}
+}
+
+void shell_run(void)
+{
+	char line[LINE_MAX_LEN];
+	char *argv[MAX_ARGS];
+
+	for (;;) {
+		int argc;
+
+		printf("fw> ");
+		console_flush();
+		read_line(line, sizeof(line));
+		argc = split(line, argv);
+		if (argc)
+			execute(argc, argv);
+	}
+}
