@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
+#include <arch/cpu.h>
 #include <mantle/guest.h>
 #include <mantle/guest_loader.h>
 #include <mantle/devtree.h>
@@ -191,6 +192,12 @@ int guest_load_images(struct guest *g, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s is not a valid DTB", g->source, g->cfg.dtb);
 			ret = -1;
 		}
+	}
+	if (!ret) {
+		/* The guest starts with caches off: what we wrote (zeroes included) must be in memory. */
+		for (unsigned i = 0; i < g->nr_mem; i++)
+			arch_dcache_clean_range(g->mem[i].pa, g->mem[i].size);
+		arch_icache_invalidate_all();
 	}
 out:
 	heap_free(dtb_buf);

@@ -65,6 +65,22 @@ static FILE console_file = FDEV_SETUP_STREAM(stdout_put, NULL, NULL, _FDEV_SETUP
 FILE *const stdout = &console_file;
 FILE *const stderr = &console_file;
 
+void log_write(const char *s, size_t len)
+{
+	irqflags_t flags = arch_irq_save();
+	int cpu = my_cpu();
+	bool nested = log_owner == cpu;
+
+	if (!nested)
+		spin_lock(&log_lock);
+	flush_locked(&line_bufs[cpu]);
+	for (size_t i = 0; i < len; i++)
+		console_putc(s[i]);
+	if (!nested)
+		spin_unlock(&log_lock);
+	arch_irq_restore(flags);
+}
+
 void log_flush(void)
 {
 	irqflags_t flags = arch_irq_save();

@@ -21,6 +21,8 @@ struct vserial {
 	struct ring in;
 	volatile bool bound;
 	volatile bool dead;             /* its guest is gone; freed on unbind */
+	/* Orders history writes against replay-and-bind: no byte lost, none shown twice. */
+	spinlock_t lock;
 };
 
 static struct list_node ports = LIST_HEAD_INIT(ports);
@@ -34,6 +36,7 @@ struct vserial *vserial_create(const char *name)
 	if (!vs)
 		return NULL;
 	snprintf(vs->name, sizeof(vs->name), "%s", name);
+	spin_init(&vs->lock);
 	ring_init(&vs->in, vs->in_buf, sizeof(vs->in_buf));
 	f = spin_lock_irqsave(&ports_lock);
 	list_add_tail(&ports, &vs->node);
@@ -57,10 +60,13 @@ const char *vserial_name(const struct vserial *vs) { return vs->name; }
 
 void vserial_write(struct vserial *vs, char c)
 {
+	irqflags_t f = spin_lock_irqsave(&vs->lock);
+
 	vs->history[vs->written % HISTORY_SIZE] = c;
 	vs->written++;
 	if (vs->bound)
-		kprintf("%c", c);
+		log_write(&c, 1);
+	spin_unlock_irqrestore(&vs->lock, f);
 }
 
 int vserial_read(struct vserial *vs) { return ring_get(&vs->in); }
@@ -95,13 +101,15 @@ void vserial_for_each(void (*fn)(struct vserial *vs, bool bound, size_t history,
 	spin_unlock_irqrestore(&ports_lock, f);
 }
 
+/* Call with vs->lock held. Under the console lock too: a log line cannot split it. */
 static void replay_history(struct vserial *vs)
 {
 	size_t n = vs->written < HISTORY_SIZE ? vs->written : HISTORY_SIZE;
-	size_t start = vs->written - n;
+	size_t start = (vs->written - n) % HISTORY_SIZE;
+	size_t first = n < HISTORY_SIZE - start ? n : HISTORY_SIZE - start;
 
-	for (size_t i = 0; i < n; i++)
-		console_putc(vs->history[(start + i) % HISTORY_SIZE]);
+	log_write(vs->history + start, first);
+	log_write(vs->history, n - first);
 }
 
 int vserial_bind_console(const char *name)
@@ -116,10 +124,10 @@ int vserial_bind_console(const char *name)
 		return -2;
 	printf("[%s: Ctrl-] then q returns to the shell]\n", vs->name);
 	log_flush();
-	f = spin_lock_irqsave(&ports_lock);
+	f = spin_lock_irqsave(&vs->lock);
 	replay_history(vs);
 	vs->bound = true;
-	spin_unlock_irqrestore(&ports_lock, f);
+	spin_unlock_irqrestore(&vs->lock, f);
 
 	while (!vs->dead) {
 		char c = (char)console_getc();
@@ -134,9 +142,9 @@ int vserial_bind_console(const char *name)
 		}
 		ring_put(&vs->in, (uint8_t)c);
 	}
-	f = spin_lock_irqsave(&ports_lock);
+	f = spin_lock_irqsave(&vs->lock);
 	vs->bound = false;
-	spin_unlock_irqrestore(&ports_lock, f);
+	spin_unlock_irqrestore(&vs->lock, f);
 	printf("\n[back to mantle%s]\n", vs->dead ? ": the guest went away" : "");
 	if (vs->dead)
 		heap_free(vs);

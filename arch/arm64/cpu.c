@@ -41,3 +41,20 @@ void arch_cpu_halt(void)
 	for (;;)
 		wfi();
 }
+
+void arch_dcache_clean_range(uintptr_t start, uint64_t size)
+{
+	uint64_t line = 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	uintptr_t end = start + size;
+
+	for (uintptr_t p = start & ~(line - 1); p < end; p += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(p) : "memory");
+	dsb(sy);
+}
+
+void arch_icache_invalidate_all(void)
+{
+	__asm__ volatile("ic ialluis" ::: "memory");
+	dsb(ish);
+	isb();
+}

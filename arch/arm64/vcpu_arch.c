@@ -105,6 +105,10 @@ static void sysregs_save(struct guest_sysregs *s)
 	s->cntkctl = read_sysreg(cntkctl_el1);
 	s->csselr = read_sysreg(csselr_el1);
 	s->mdscr = read_sysreg(mdscr_el1);
+	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	s->cntv_cval = read_sysreg(cntv_cval_el0);
+	/* A switched-out guest's timer must not fire into the next one. */
+	write_sysreg(cntv_ctl_el0, 0);
 }
 
 static void sysregs_restore(const struct guest_sysregs *s)
@@ -133,6 +137,8 @@ static void sysregs_restore(const struct guest_sysregs *s)
 	write_sysreg(cntkctl_el1, s->cntkctl);
 	write_sysreg(csselr_el1, s->csselr);
 	write_sysreg(mdscr_el1, s->mdscr);
+	write_sysreg(cntv_cval_el0, s->cntv_cval);
+	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
 }
 
 void arch_vcpu_unload(struct vcpu *v)

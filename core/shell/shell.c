@@ -48,8 +48,8 @@ static struct line_edit editor;
 static void echo(const char *s, size_t len, void *ctx)
 {
 	(void)ctx;
-	for (size_t i = 0; i < len; i++)
-		console_putc(s[i]);
+	/* Under the console lock, so an echo never lands inside another CPU's log line. */
+	log_write(s, len);
 }
 
 static void shell_main(void *arg)

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import shlex
+import time
 
 import pexpect
 
@@ -50,9 +51,26 @@ class Mantle:
     def console_log(self):
         return self.log.getvalue()
 
+    def diagnostics(self):
+        """Best effort, after a failure: leave any vserial, then ask for sched and vcpu list."""
+        if not self.child.isalive():
+            return ""
+        start = len(self.console_log())
+        try:
+            self.child.send("\x1dq\r")
+            for command in ("sched", "vcpu list", "guest list"):
+                self.child.send(command + "\r")
+                self.child.expect(re.escape(PROMPT), timeout=5)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            pass
+        return self.console_log()[start:]
+
     def fail(self, what):
+        log = self.console_log()
+        extra = self.diagnostics()
         raise AssertionError(
-            f"{what}\n--- command: {shlex.join(self.cmd)}\n--- console log:\n{self.console_log()}")
+            f"{what}\n--- command: {shlex.join(self.cmd)}\n--- console log:\n{log}"
+            f"\n--- state after the failure:\n{extra}")
 
     def expect(self, pattern, timeout=CMD_TIMEOUT):
         """Wait for a regex (or list of them); returns the match."""
@@ -63,6 +81,31 @@ class Mantle:
         except pexpect.EOF:
             self.fail(f"QEMU exited while waiting for {pattern!r}")
         return self.child.match
+
+    def expect_text(self, pattern, timeout=CMD_TIMEOUT):
+        """Like expect, but on the stream with Mantle's log lines taken out.
+
+        For a guest's output through vserial: another CPU's log line may land
+        between any two of the guest's characters. Returns the match; the
+        stream is consumed up to where it was found.
+        """
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        seen = ""
+        while True:
+            match = regex.search(strip_log_lines(seen.replace("\r", "")))
+            if match:
+                return match
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.fail(f"timed out after {timeout}s waiting for {pattern!r} (log lines skipped)")
+            try:
+                self.child.expect(r"[\s\S]+", timeout=min(left, 0.5))
+                seen += self.child.after
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                self.fail(f"QEMU exited while waiting for {pattern!r}")
 
     def wait_prompt(self, timeout=CMD_TIMEOUT):
         self.expect(re.escape(PROMPT), timeout)

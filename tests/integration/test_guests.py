@@ -21,7 +21,7 @@ def unbind(m):
 def firmware_results(m, port, timeout=60):
     """Bind to port, read the firmware's self-test summary, return (passed, failed)."""
     bind(m, port)
-    match = m.expect(RESULT, timeout)
+    match = m.expect_text(RESULT.pattern, timeout)
     unbind(m)
     return int(match.group(1)), int(match.group(2))
 
@@ -34,7 +34,7 @@ def guest_row(m, name):
 def fw_command(m, port, command, expect):
     bind(m, port)
     m.send(command + "\r")
-    m.expect(expect)
+    m.expect_text(expect)
     unbind(m)
 
 
@@ -115,8 +115,7 @@ def test_pause_resume_reset_destroy_and_create_again(boot_mantle):
     assert guest_row(m, "fw1")[-1] == "1"          # restarts
     bind(m, "fw1/uart0")
     # the history shows a second boot banner and a second full run
-    m.expect(r"fw: fw1 up.*fw: fw1 up", timeout=60)
-    m.expect(RESULT, timeout=60)
+    m.expect_text(r"fw: fw1 up[\s\S]*fw: fw1 up[\s\S]*" + RESULT.pattern, timeout=60)
     unbind(m)
 
     pages_free = lambda: int(re.search(r"(\d+) free \(", m.run("heap")).group(1))

@@ -2,10 +2,14 @@
 #ifndef MANTLE_LOG_H
 #define MANTLE_LOG_H
 #include <stdarg.h>
+#include <stddef.h>
 
 /* printf to the console, one call at a time across CPUs. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vkprintf(const char *fmt, va_list ap);
+
+/* Raw bytes to the console under its lock (echo of typed input, a guest's output). */
+void log_write(const char *s, size_t len);
 
 /* Write out this CPU's partial printf line (before a prompt, say). */
 void log_flush(void);

@@ -20,6 +20,14 @@ static inline uint64_t arch_counter_freq(void) { return read_sysreg(cntfrq_el0);
 
 static inline void arch_wait_for_interrupt(void) { wfi(); }
 
+/*
+ * Write dirty lines of [start, start+size) back to the point of coherency,
+ * so an observer with caches off (a guest booting with its MMU off) sees
+ * what the hypervisor wrote; then drop stale instructions everywhere.
+ */
+void arch_dcache_clean_range(uintptr_t start, uint64_t size);
+void arch_icache_invalidate_all(void);
+
 /* "Cortex-A57 r1p0" and the like, from MIDR_EL1. */
 const char *arch_cpu_model(char *buf, unsigned len);
 /* Stop this CPU for good, interrupts masked. */

@@ -31,6 +31,7 @@ struct guest_sysregs {
 	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr_el1, spsr_el1;
 	uint64_t esr_el1, far_el1, afsr0, afsr1, par, cpacr, cntkctl, csselr, actlr;
 	uint64_t mdscr;
+	uint64_t cntv_ctl, cntv_cval;    /* the guest's virtual timer (CNTVOFF comes with the vGIC work) */
 };
 
 struct guest_fpregs {
