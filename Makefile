@@ -111,6 +111,7 @@ HV_SRCS := \
 	core/guest_fdt.c \
 	core/guest_smccc.c \
 	core/emulator.c \
+	core/host_claims.c \
 	core/vserial.c \
 	emulators/pl011.c \
 	libs/bundle.c \

@@ -16,6 +16,8 @@
 #include <mantle/log.h>
 #include <mantle/timer.h>
 #include <libs/fmt.h>
+#include <mantle/host_claims.h>
+#include <mantle/mem.h>
 
 #define VMID_COUNT          256
 #define PARK_TIMEOUT_NS     2000000000ULL
@@ -162,17 +164,59 @@ static int setup_memory(struct guest *g, char *err, size_t errlen)
 	return 0;
 }
 
+static bool overlaps_host_ram(uint64_t base, uint64_t size)
+{
+	const struct mem_region *banks;
+	unsigned n = mem_banks(&banks);
+
+	for (unsigned i = 0; i < n; i++)
+		if (base < banks[i].base + banks[i].size && banks[i].base < base + size)
+			return true;
+	return false;
+}
+
+/*
+ * A host device given to this guest: its MMIO window mapped straight into
+ * stage 2. Host RAM, Mantle's own devices and another guest's are refused.
+ * (Its interrupt is claimed here; delivering it needs the vGIC.)
+ */
+static int setup_passthrough(struct guest *g, const struct guest_dev_config *dc, char *err, size_t errlen)
+{
+	const char *holder;
+
+	if (overlaps_host_ram(dc->host_pa, dc->size)) {
+		snprintf(err, errlen, "%s: %s: host range %#llx+%#llx is host RAM", g->source, dc->name,
+			 (unsigned long long)dc->host_pa, (unsigned long long)dc->size);
+		return -1;
+	}
+	if (host_claim_mmio(dc->host_pa, dc->size, g->name, &holder)) {
+		snprintf(err, errlen, "%s: %s: host range %#llx+%#llx belongs to %s", g->source, dc->name,
+			 (unsigned long long)dc->host_pa, (unsigned long long)dc->size, holder);
+		return -1;
+	}
+	if (dc->host_irq && host_claim_irq(dc->host_irq, g->name, &holder)) {
+		snprintf(err, errlen, "%s: %s: host interrupt %u belongs to %s", g->source, dc->name,
+			 dc->host_irq, holder);
+		return -1;
+	}
+	if (stage2_map(&g->s2, dc->ipa, dc->host_pa, dc->size, S2_DEVICE)) {
+		snprintf(err, errlen, "%s: %s: cannot map it in stage 2", g->source, dc->name);
+		return -1;
+	}
+	return 0;
+}
+
 static int setup_devices(struct guest *g, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < g->cfg.nr_devs; i++) {
 		const struct guest_dev_config *dc = &g->cfg.devs[i];
-		struct emu_device *d = &g->devs[i];
+		struct emu_device *d = &g->devs[g->nr_devs];
 		const struct emulator *emu;
 
 		if (dc->passthrough) {
-			snprintf(err, errlen, "%s: %s: passthrough devices are not supported yet",
-				 g->source, dc->name);
-			return -1;
+			if (setup_passthrough(g, dc, err, errlen))
+				return -1;
+			continue;
 		}
 		emu = emulator_find(dc->compatible);
 		if (!emu) {
@@ -190,7 +234,7 @@ static int setup_devices(struct guest *g, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s: the emulator refused the device", g->source, dc->name);
 			return -1;
 		}
-		g->nr_devs = i + 1;
+		g->nr_devs++;
 	}
 	return 0;
 }
@@ -225,6 +269,7 @@ static void free_guest(struct guest *g)
 		page_free(g->mem[i].pa, g->mem[i].size >> PAGE_SHIFT);
 	if (g->vmid)
 		vmid_used[g->vmid] = 0;
+	host_release_all(g->name);
 	heap_free(g);
 }
 

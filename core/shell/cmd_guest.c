@@ -91,6 +91,12 @@ static int cmd_guest_info(int argc, char **argv)
 		       g->devs[i].compatible, (unsigned long long)g->devs[i].ipa,
 		       (unsigned long long)g->devs[i].size, g->devs[i].irq,
 		       (unsigned long long)g->devs[i].reads, (unsigned long long)g->devs[i].writes);
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++)
+		if (g->cfg.devs[i].passthrough)
+			printf("%-10s passthrough of host %#llx+%#llx at %#llx, host irq %u\n",
+			       g->cfg.devs[i].name, (unsigned long long)g->cfg.devs[i].host_pa,
+			       (unsigned long long)g->cfg.devs[i].size, (unsigned long long)g->cfg.devs[i].ipa,
+			       g->cfg.devs[i].host_irq);
 	return 0;
 }
 SHELL_COMMAND(guest_info, "guest", "info", "NAME", "a guest's state, vCPUs, memory and devices", cmd_guest_info);

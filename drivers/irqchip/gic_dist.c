@@ -2,14 +2,21 @@
 #include <drivers/mmio.h>
 #include <mantle/devtree.h>
 #include <mantle/irq.h>
+#include <mantle/host_claims.h>
 #include "gic_dist.h"
 
 int gic_map_regions(const void *fdt, int node, uint64_t base[2], uint64_t size[2])
 {
+	uint64_t b, s;
+	const char *holder;
+
 	for (int i = 0; i < 2; i++) {
 		if (!dt_reg(fdt, node, i, &base[i], &size[i]) || mmu_map_device(base[i], size[i]))
 			return -1;
 	}
+	/* Every frame of the node is Mantle's (GICH/GICV included): none may be passed through. */
+	for (int i = 0; dt_reg(fdt, node, i, &b, &s); i++)
+		host_claim_mmio(b, s, "mantle: interrupt controller", &holder);
 	return 0;
 }
 

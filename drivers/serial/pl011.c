@@ -7,6 +7,7 @@
 #include <mantle/console.h>
 #include <mantle/irq.h>
 #include <mantle/log.h>
+#include <mantle/host_claims.h>
 
 #define UART_DR     0x00
 #define UART_FR     0x18
@@ -63,10 +64,12 @@ static int pl011_probe(const void *fdt, int node)
 {
 	uint64_t addr, size;
 	uint32_t flags;
+	const char *holder;
 
 	if (!dt_reg(fdt, node, 0, &addr, &size) || mmu_map_device(addr, size ? size : 0x1000))
 		return -1;
 	base = addr;
+	host_claim_mmio(addr, size ? size : 0x1000, "mantle: pl011 console", &holder);
 	if (dt_irq(fdt, node, 0, &rx_intid, &flags))
 		rx_edge = flags & DT_IRQ_EDGE;
 	/* Keep the firmware's baud rate; make sure both directions are on. */

@@ -205,3 +205,26 @@ def test_lifecycle_commands_reject_unknown_guests(boot_mantle):
     for op in ("info", "kick", "pause", "resume", "reset", "destroy", "memmap"):
         assert m.run(f"guest {op} ghost").strip() == f"error: guest {op}: no guest named 'ghost'"
     assert m.run("guest pause").strip() == "error: guest pause: usage: guest pause NAME"
+
+
+def test_passthrough_maps_a_host_device_and_refuses_what_is_taken(boot_mantle):
+    m = boot_mantle(gic=3, cpu="max", smp=4)
+    assert "created guest pt0 (1 vCPUs)" in m.run("guest create passthrough.dtb")
+    mm = m.run("guest memmap pt0")
+    assert re.search(r"^0x00a000000-0x00a000fff -> 0x00a000000 device 1 x 4 KiB$", mm, re.M), mm
+    info = m.run("guest info pt0")
+    assert "mmio0      passthrough of host 0xa000000+0x1000 at 0xa000000, host irq 48" in info
+    firmware_results(m, "pt0/uart0")
+    # the guest reads the real device: QEMU's virtio-mmio magic "virt"
+    fw_command(m, "pt0/uart0", "read 0x0a000000", r"0xa000000: 0x74726976")
+
+    assert m.run("guest create bad-passthrough-taken.dtb").strip() == (
+        "error: guest create: bad-passthrough-taken.dtb: mmio0: host range 0xa000000+0x1000 belongs to pt0")
+    assert m.run("guest create bad-passthrough-uart.dtb").strip() == (
+        "error: guest create: bad-passthrough-uart.dtb: mmio0: host range 0x9000000+0x1000 "
+        "belongs to mantle: pl011 console")
+    assert m.run("guest create bad-passthrough-ram.dtb").strip() == (
+        "error: guest create: bad-passthrough-ram.dtb: mmio0: host range 0x40000000+0x1000 is host RAM")
+    # destroying pt0 frees the device for another guest
+    m.run("guest destroy pt0")
+    assert "created guest pt1 (1 vCPUs)" in m.run("guest create bad-passthrough-taken.dtb")
