@@ -90,6 +90,8 @@ HV_SRCS := \
 	arch/arm64/vcpu_arch.c \
 	arch/arm64/trap.c \
 	arch/arm64/esr_decode.c \
+	arch/arm64/vgic_hw.c \
+	arch/arm64/vtimer.c \
 	core/main.c \
 	core/log.c \
 	core/console.c \
@@ -114,6 +116,9 @@ HV_SRCS := \
 	core/host_claims.c \
 	core/vserial.c \
 	emulators/pl011.c \
+	emulators/vgic/vgic_model.c \
+	emulators/vgic/vgic_regs.c \
+	emulators/vgic/vgic_emu.c \
 	libs/bundle.c \
 	core/ssp.c \
 	core/shell/line_edit.c \
@@ -135,7 +140,7 @@ HV_SRCS += $(sort $(HV_SRCS-y))
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
-INCLUDES := -Iarch/arm64/include -Icore/include -Ilibs/include -Idrivers/include \
+INCLUDES := -Iarch/arm64/include -Icore/include -Ilibs/include -Idrivers/include -Iemulators \
 	-I$(KCONFIG_DIR)/generated -I$(BUILD)/generated
 
 HV_CFLAGS := --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \

@@ -17,6 +17,8 @@
 #include <mantle/timer.h>
 #include <libs/fmt.h>
 #include <mantle/host_claims.h>
+#include <vgic/vgic_emu.h>
+#include <arch/cpu.h>
 #include <mantle/mem.h>
 
 #define VMID_COUNT          256
@@ -92,8 +94,7 @@ static void guest_vcpu_main(void *arg)
 	}
 }
 
-/* Make v notice a change: wake it if parked, interrupt it if it is in the guest. */
-static void vcpu_kick(struct vcpu *v)
+void guest_vcpu_kick(struct vcpu *v)
 {
 	sched_wake(v);
 	if (v->state == VCPU_RUNNING && v->cpu != this_cpu_id())
@@ -102,7 +103,9 @@ static void vcpu_kick(struct vcpu *v)
 
 void guest_vcpu_wfi(struct vcpu *v)
 {
-	/* No virtual interrupt can be pending before the vGIC exists: wait for a kick. */
+	/* A kick between the check and the block leaves a pending wake-up: none is lost. */
+	if (guest_vgic_has_pending(v->guest, v->index))
+		return;
 	v->in_wfi = true;
 	sched_block();
 	v->in_wfi = false;
@@ -245,6 +248,7 @@ static void reset_vcpus(struct guest *g)
 		struct vcpu *v = g->vcpus[i];
 		arch_vcpu_unload(v);
 		arch_vcpu_reset(v->arch, i, g->vmid, &g->s2);
+		v->arch->cntvoff = g->cntvoff;
 		v->power = i == 0 ? VCPU_POWER_ON : VCPU_POWER_OFF;
 	}
 	/* arm64 boot protocol: x0 = DTB, x1-x3 = 0, at the entry point. */
@@ -258,9 +262,13 @@ static void free_guest(struct guest *g)
 		if (g->devs[i].ops && g->devs[i].ops->destroy)
 			g->devs[i].ops->destroy(&g->devs[i]);
 	for (unsigned i = 0; i < g->nr_vcpus; i++) {
+		if (g->vcpus[i]->timer_wake.fn)
+			timer_event_stop(&g->vcpus[i]->timer_wake);
 		arch_vcpu_unload(g->vcpus[i]);
 		vcpu_free(g->vcpus[i]);
 	}
+	if (g->vgic)
+		guest_vgic_destroy(g);
 	if (g->s2.root) {
 		arch_flush_vmid(g->vmid, &g->s2);
 		stage2_destroy(&g->s2);
@@ -328,8 +336,9 @@ struct guest *guest_create(const void *desc, size_t size, const char *source,
 		goto fail;
 	}
 	if (setup_memory(g, err, errlen) || setup_devices(g, err, errlen) ||
-	    guest_load_images(g, err, errlen))
+	    guest_vgic_create(g, err, errlen) || guest_load_images(g, err, errlen))
 		goto fail;
+	g->cntvoff = arch_counter_read();
 	for (unsigned i = 0; i < g->cfg.nr_vcpus; i++) {
 		const struct guest_vcpu_config *vc = &g->cfg.vcpus[i];
 		g->vcpus[i] = vcpu_create_guest(g, i, vc->pcpu, vc->prio, vc->slice_ns, guest_vcpu_main);
@@ -388,7 +397,7 @@ static int park_vcpus(struct guest *g, bool dead)
 				pr_err("guest %s: vcpu%u did not stop", g->name, i);
 				return -1;
 			}
-			vcpu_kick(v);
+			guest_vcpu_kick(v);
 			sched_sleep_ns(1000000);
 		}
 	}
@@ -399,7 +408,7 @@ static void wake_powered_vcpus(struct guest *g)
 {
 	for (unsigned i = 0; i < g->nr_vcpus; i++)
 		if (g->vcpus[i]->power == VCPU_POWER_ON)
-			vcpu_kick(g->vcpus[i]);
+			guest_vcpu_kick(g->vcpus[i]);
 }
 
 static int do_reset(struct guest *g)
@@ -419,6 +428,8 @@ static int do_reset(struct guest *g)
 	for (unsigned i = 0; i < g->nr_devs; i++)
 		if (g->devs[i].ops->reset)
 			g->devs[i].ops->reset(&g->devs[i]);
+	guest_vgic_reset(g);
+	g->cntvoff = arch_counter_read();
 	reset_vcpus(g);
 	g->restarts++;
 	g->state = GUEST_RUNNING;
@@ -463,7 +474,7 @@ static int do_op(struct guest_request *r)
 	case OP_DESTROY:
 		g->state = GUEST_DESTROYING;
 		for (unsigned i = 0; i < g->nr_vcpus; i++)
-			vcpu_kick(g->vcpus[i]);
+			guest_vcpu_kick(g->vcpus[i]);
 		if (park_vcpus(g, true))
 			return -1;
 		guests_lock();

@@ -8,8 +8,10 @@
 #include <libfdt.h>
 #include <mantle/guest.h>
 #include <mantle/guest_loader.h>
+#include <vgic/vgic_emu.h>
 
 #define PHANDLE_APB_PCLK 1
+#define PHANDLE_GIC      2
 
 #define TRY(x) do { if ((x) < 0) return -1; } while (0)
 
@@ -58,6 +60,54 @@ static int add_pl011(void *fdt, const struct emu_device *d)
 	return fdt_end_node(fdt);
 }
 
+static int add_gic(void *fdt, const struct guest *g)
+{
+	unsigned version = guest_vgic_version(g);
+	char name[40];
+	fdt64_t reg[4];
+
+	snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)VGIC_DIST_IPA);
+	TRY(fdt_begin_node(fdt, name));
+	if (version == 3) {
+		TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+		reg[2] = cpu_to_fdt64(VGIC_REDIST_IPA);
+		reg[3] = cpu_to_fdt64((uint64_t)g->cfg.nr_vcpus * VGIC_REDIST_STRIDE);
+		TRY(fdt_property_u32(fdt, "#redistributor-regions", 1));
+	} else {
+		TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
+		reg[2] = cpu_to_fdt64(VGIC_CPU_IPA);
+		reg[3] = cpu_to_fdt64(VGIC_CPU_SIZE);
+	}
+	reg[0] = cpu_to_fdt64(VGIC_DIST_IPA);
+	reg[1] = cpu_to_fdt64(VGIC_DIST_SIZE);
+	TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#address-cells", 0));
+	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
+	return fdt_end_node(fdt);
+}
+
+/* Secure and non-secure physical, virtual, hypervisor: PPIs 13, 14, 11, 10, level-high. */
+static int add_timer(void *fdt, const struct guest *g)
+{
+	static const uint32_t ppis[4] = { 13, 14, 11, 10 };
+	/* GICv2 PPI flags carry the CPU mask. */
+	uint32_t flags = 4 | (guest_vgic_version(g) == 2 ? ((1u << g->cfg.nr_vcpus) - 1) << 8 : 0);
+	fdt32_t cells[12];
+
+	for (unsigned i = 0; i < 4; i++) {
+		cells[i * 3] = cpu_to_fdt32(1);
+		cells[i * 3 + 1] = cpu_to_fdt32(ppis[i]);
+		cells[i * 3 + 2] = cpu_to_fdt32(flags);
+	}
+	TRY(fdt_begin_node(fdt, "timer"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+	TRY(fdt_property(fdt, "interrupts", cells, sizeof(cells)));
+	TRY(fdt_property(fdt, "always-on", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
 static const struct emu_device *console_device(const struct guest *g)
 {
 	for (unsigned i = 0; i < g->nr_devs; i++)
@@ -80,6 +130,8 @@ int guest_fdt_build(const struct guest *g, void *buf, size_t size)
 	TRY(fdt_property_u32(buf, "#size-cells", 2));
 	TRY(fdt_property(buf, "compatible", root_compat, sizeof(root_compat)));
 	TRY(fdt_property_string(buf, "model", g->name));
+	if (g->vgic)
+		TRY(fdt_property_u32(buf, "interrupt-parent", PHANDLE_GIC));
 
 	TRY(fdt_begin_node(buf, "chosen"));
 	TRY(fdt_property_string(buf, "bootargs", g->cfg.bootargs));
@@ -118,6 +170,10 @@ int guest_fdt_build(const struct guest *g, void *buf, size_t size)
 	TRY(fdt_property_u32(buf, "phandle", PHANDLE_APB_PCLK));
 	TRY(fdt_end_node(buf));
 
+	if (g->vgic) {
+		TRY(add_gic(buf, g));
+		TRY(add_timer(buf, g));
+	}
 	for (unsigned i = 0; i < g->nr_devs; i++)
 		if (!strcmp(g->devs[i].compatible, "arm,pl011"))
 			TRY(add_pl011(buf, &g->devs[i]));

@@ -7,6 +7,7 @@
 #include <mantle/vcpu.h>
 #include <mantle/guest.h>
 #include <mantle/sched.h>
+#include <vgic/vgic_emu.h>
 
 #define ESR_IL          (1UL << 25)
 #define FSC_SYNC_EXT    0x10
@@ -157,6 +158,10 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7 && read) {
 		reg_write(a, rt, id_reg_sanitized(enc));
+	} else if (!read && (enc == SYS_ENC(3, 0, 12, 11, 5) || enc == SYS_ENC(3, 1, 12, 11, 6) ||
+			     enc == SYS_ENC(3, 2, 12, 11, 7)) && v->guest->vgic) {
+		/* ICC_SGI1R/ASGI1R/SGI0R_EL1: a virtual IPI through the vGICv3. */
+		guest_vgic_sgi1r(v->guest, v->index, reg_read(a, rt));
 	} else if (enc == SYS_ENC(3, 0, 1, 0, 1)) {
 		/* ACTLR_EL1: its bits are implementation defined; guests get RAZ/WI. */
 		if (read)

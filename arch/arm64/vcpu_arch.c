@@ -12,6 +12,13 @@
 #include <arch/vcpu_arch.h>
 #include <mantle/vcpu.h>
 #include <mantle/percpu.h>
+#include <mantle/guest.h>
+
+/* The virtual timer of a vCPU whose EL1 state leaves the CPU is followed in software. */
+void vtimer_loaded(struct vcpu *v);
+void vtimer_unloaded(struct vcpu *v);
+void vtimer_init(void);
+void vtimer_cpu_init(void);
 
 #define HCR_SWIO   (1UL << 1)
 #define HCR_PTW    (1UL << 2)
@@ -31,6 +38,8 @@
 #define SCTLR_EL1_RESET 0x30D00800UL     /* RES1 bits, MMU and caches off */
 
 int __guest_enter(struct guest_gprs *regs);
+void vgic_hw_enter(struct vcpu *v);
+void vgic_hw_exit(struct vcpu *v);
 void fpsimd_save(struct guest_fpregs *fp);
 void fpsimd_restore(const struct guest_fpregs *fp);
 
@@ -60,7 +69,13 @@ void arch_virt_cpu_init(void)
 
 	write_sysreg(vtcr_el2, vtcr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	/* EL1 reads the physical counter; its physical timer traps (emulated per vCPU). */
+	write_sysreg(cnthctl_el2, 1);
 	isb();
+	if (this_cpu_id() == 0)
+		vtimer_init();
+	else
+		vtimer_cpu_init();
 }
 
 void arch_vcpu_reset(struct arch_vcpu *a, unsigned index, uint16_t vmid, const struct stage2 *s2)
@@ -141,6 +156,11 @@ static void sysregs_restore(const struct guest_sysregs *s)
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
 }
 
+int64_t arch_loaded_vcpu_id(void)
+{
+	return loaded_vcpu[this_cpu_id()];
+}
+
 void arch_vcpu_unload(struct vcpu *v)
 {
 	for (unsigned c = 0; c < CONFIG_MAX_CPUS; c++)
@@ -157,10 +177,14 @@ void arch_vcpu_load_el1(struct vcpu *v)
 	if (loaded_vcpu[cpu] == (int64_t)v->id)
 		return;
 	prev = vcpu_find_by_id(loaded_vcpu[cpu]);
-	if (prev && prev->arch)
+	if (prev && prev->arch) {
 		sysregs_save(&prev->arch->sys);
+		vtimer_unloaded(prev);
+	}
+	write_sysreg(cntvoff_el2, v->arch->cntvoff);
 	sysregs_restore(&v->arch->sys);
 	loaded_vcpu[cpu] = (int64_t)v->id;
+	vtimer_loaded(v);
 }
 
 int arch_vcpu_run(struct vcpu *v)
@@ -181,7 +205,11 @@ int arch_vcpu_run(struct vcpu *v)
 	}
 	isb();
 
+	if (v->guest->vgic)
+		vgic_hw_enter(v);
 	exit = __guest_enter(&a->regs);
+	if (v->guest->vgic)
+		vgic_hw_exit(v);
 
 	/* Hypervisor code may use FP/SIMD again from here on. */
 	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ);

@@ -6,6 +6,8 @@
 #include <mantle/irq.h>
 #include <mantle/percpu.h>
 #include <mantle/log.h>
+#include <arch/mmu.h>
+#include <mantle/host_claims.h>
 #include "gic_dist.h"
 
 #define GICD_ITARGETSR  0x800
@@ -61,7 +63,9 @@ static void gicv2_send_sgi(unsigned cpu, uint32_t sgi)
 	mmio_write32(gicd + GICD_SGIR, (pcpus[cpu].gic_cpu_mask << 16) | (sgi & 0xf));
 }
 
-static const struct irqchip gicv2_chip = {
+static struct gic_virt_info gicv2_virt;
+
+static struct irqchip gicv2_chip = {
 	.name = "arm,cortex-a15-gic",
 	.version = 2,
 	.cpu_init = gicv2_cpu_init,
@@ -71,6 +75,7 @@ static const struct irqchip gicv2_chip = {
 	.disable = gicv2_disable,
 	.configure = gicv2_configure,
 	.send_sgi = gicv2_send_sgi,
+	.virt = NULL,             /* set at probe when the DT gives GICH and GICV */
 };
 
 static int gicv2_probe(const void *fdt, int node)
@@ -87,6 +92,22 @@ static int gicv2_probe(const void *fdt, int node)
 	gic_dist_reset_spis(gicd, nr_lines, false);
 	mmio_write32(gicd + GICD_CTLR, 1);
 
+	{
+		uint64_t h, hsz, vpa, vsz;
+		if (dt_reg(fdt, node, 2, &h, &hsz) && dt_reg(fdt, node, 3, &vpa, &vsz) &&
+		    !mmu_map_device(h, hsz)) {
+			const char *holder;
+			host_claim_mmio(h, hsz, "mantle: interrupt controller", &holder);
+			host_claim_mmio(vpa, vsz, "mantle: interrupt controller", &holder);
+			gicv2_virt.gich = h;
+			gicv2_virt.gicv_pa = vpa;
+			gicv2_virt.gicv_size = vsz;
+			/* GICH_VTR: ListRegs (5:0), PRIbits (31:29), both minus one. */
+			gicv2_virt.nr_lrs = (mmio_read32(h + 0x4) & 0x3f) + 1;
+			gicv2_virt.pri_bits = ((mmio_read32(h + 0x4) >> 29) & 7) + 1;
+			gicv2_chip.virt = &gicv2_virt;
+		}
+	}
 	irq_set_chip(&gicv2_chip);
 	pr_info("irqchip: GICv2, distributor %#llx, cpu interface %#llx, %u lines",
 		(unsigned long long)base[0], (unsigned long long)base[1], nr_lines);

@@ -135,6 +135,8 @@ static void gicv3_send_sgi(unsigned cpu, uint32_t sgi)
 	isb();
 }
 
+static struct gic_virt_info gicv3_virt;
+
 static const struct irqchip gicv3_chip = {
 	.name = "arm,gic-v3",
 	.version = 3,
@@ -145,6 +147,7 @@ static const struct irqchip gicv3_chip = {
 	.disable = gicv3_disable,
 	.configure = gicv3_configure,
 	.send_sgi = gicv3_send_sgi,
+	.virt = &gicv3_virt,
 };
 
 static int gicv3_probe(const void *fdt, int node)
@@ -164,6 +167,12 @@ static int gicv3_probe(const void *fdt, int node)
 	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	wait_rwp();
 
+	{
+		/* ICH_VTR_EL2: ListRegs (4:0) and PRIbits (31:29), both minus one. */
+		uint64_t vtr = read_sysreg(s3_4_c12_c11_1);
+		gicv3_virt.nr_lrs = (vtr & 0x1f) + 1;
+		gicv3_virt.pri_bits = ((vtr >> 29) & 7) + 1;
+	}
 	irq_set_chip(&gicv3_chip);
 	pr_info("irqchip: GICv3, distributor %#llx, redistributors %#llx+%#llx, %u lines",
 		(unsigned long long)base[0], (unsigned long long)base[1], (unsigned long long)size[1],

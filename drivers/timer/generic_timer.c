@@ -31,8 +31,6 @@ static void hyp_timer_program(uint64_t deadline_ticks)
 static void hyp_timer_cpu_init(void)
 {
 	write_sysreg(cnthp_ctl_el2, 0);
-	/* EL1 may read the physical counter (guests' clocksource). */
-	write_sysreg(cnthctl_el2, 3);
 	irq_enable_local(hyp_intid);
 }
 

@@ -11,7 +11,7 @@ UNIT_OBJDIR  := $(UNIT_DIR)/obj
 UNIT_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-include $(AUTOCONF_H) -Itests/fake_arch/include -Icore/include -Ilibs/include \
-	-Iarch/arm64/include
+	-Iarch/arm64/include -Iemulators
 UNIT_LDFLAGS := -fsanitize=address,undefined
 UNIT_LDLIBS  := -lcmocka
 
@@ -29,6 +29,7 @@ UNIT_SRCS_bundle       := libs/bundle.c
 UNIT_SRCS_esr_decode   := arch/arm64/esr_decode.c
 UNIT_SRCS_guest_config := core/guest_config.c libs/fmt.c
 UNIT_SRCS_stage2       := arch/arm64/stage2.c
+UNIT_SRCS_vgic         := emulators/vgic/vgic_model.c emulators/vgic/vgic_regs.c
 
 # libfdt for the host: Debian's libfdt-dev cannot be installed for two
 # architectures at once, so link the native runtime library by path (the

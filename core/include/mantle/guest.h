@@ -18,6 +18,7 @@
 
 struct vcpu;
 struct vserial;
+struct guest_vgic;
 
 enum guest_state {
 	GUEST_STOPPED,      /* created or halted: vCPUs parked */
@@ -52,7 +53,9 @@ struct guest {
 	unsigned restarts;
 	unsigned unhandled_logged;       /* rate limit for guest_log_unhandled */
 	uint64_t entry_ipa, dtb_ipa, initrd_ipa, initrd_size;
-	struct vserial *console;
+ 	struct vserial *console;
+	struct guest_vgic *vgic;
+	uint64_t cntvoff;                /* counter value at creation: its virtual time starts at 0 */
 	spinlock_t lock;                 /* PSCI power state of the vCPUs */
 	struct list_node node;
 };
@@ -85,6 +88,8 @@ int guest_mmio_access(struct vcpu *v, uint64_t ipa, bool write, unsigned size, u
 /* An access no region or device covers: per the guest's on-abort policy. */
 void guest_unhandled_abort(struct vcpu *v, uint64_t ipa, uint64_t va, bool write, bool insn);
 void guest_vcpu_wfi(struct vcpu *v);
+/* Make v notice something new: wake it if parked, interrupt it if it is in the guest. */
+void guest_vcpu_kick(struct vcpu *v);
 void guest_crashed(struct vcpu *v, const char *why);
 void guest_log_unhandled(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -9,6 +9,14 @@
 
 typedef void (*irq_handler_fn)(uint32_t intid, void *arg);
 
+/* What the host GIC offers for virtualization (list registers, GICv2's GICH/GICV frames). */
+struct gic_virt_info {
+	unsigned nr_lrs;
+	unsigned pri_bits;          /* priority bits the list registers implement */
+	uintptr_t gich;             /* GICv2: virtual interface control frame, mapped */
+	uint64_t gicv_pa, gicv_size;    /* GICv2: virtual CPU interface, mapped into guests */
+};
+
 struct irqchip {
 	const char *name;
 	unsigned version;                         /* 2 or 3 */
@@ -19,6 +27,7 @@ struct irqchip {
 	void (*disable)(uint32_t intid);
 	void (*configure)(uint32_t intid, bool edge, unsigned target_cpu);
 	void (*send_sgi)(unsigned cpu, uint32_t sgi);
+	const struct gic_virt_info *virt;         /* NULL: no virtualization support */
 };
 
 void irq_set_chip(const struct irqchip *chip);

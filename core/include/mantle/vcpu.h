@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <libs/list.h>
 #include <arch/context.h>
+#include <mantle/timer_queue.h>
 
 enum vcpu_state {
 	VCPU_READY,      /* on its CPU's run queue */
@@ -43,6 +44,7 @@ struct vcpu {
 	volatile int power;            /* enum vcpu_power */
 	volatile bool in_wfi;
 	uint64_t exits;
+	struct timer_event timer_wake;   /* follows the vtimer while the vCPU's state is off the CPU */
 	/* accounting */
 	uint64_t runtime_ns;
 	uint64_t run_start_ns;

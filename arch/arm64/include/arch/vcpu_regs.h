@@ -17,6 +17,7 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 #include <stdbool.h>
+#include <vgic/vgic.h>
 
 struct guest_gprs {
 	uint64_t x[31];
@@ -39,12 +40,21 @@ struct guest_fpregs {
 	uint64_t fpsr, fpcr;
 };
 
+/* The vCPU's virtual CPU interface state and the list registers the last entry used. */
+struct arch_vgic_state {
+	uint64_t vmcr, apr;
+	unsigned nr;
+	struct vgic_lr lrs[VGIC_MAX_LRS];
+};
+
 struct arch_vcpu {
 	struct guest_gprs regs;
 	struct guest_sysregs sys;
 	struct guest_fpregs fp;
 	bool fp_used;             /* the guest touched FP/SIMD since reset */
 	uint64_t hcr, vmpidr, vttbr;
+	uint64_t cntvoff;
+	struct arch_vgic_state vgic;
 };
 
 #define PSTATE_EL1H_MASKED 0x3C5ULL   /* EL1h, D, A, I, F masked: reset and exception entry */

@@ -1,0 +1,185 @@
+/*
+ * Binding a virtual GIC to a guest: its distributor (and GICv3
+ * redistributors) as emulated MMIO windows, the GICv2 virtual CPU interface
+ * mapped straight from the hardware, and kicks to vCPUs.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <mantle/guest.h>
+#include <mantle/vcpu.h>
+#include <mantle/sched.h>
+#include <mantle/irq.h>
+#include <mantle/heap.h>
+#include "vgic_emu.h"
+
+void guest_vcpu_kick(struct vcpu *v);
+
+static void kick(void *ctx, unsigned idx)
+{
+	struct guest *g = ctx;
+
+	if (idx < g->nr_vcpus)
+		guest_vcpu_kick(g->vcpus[idx]);
+}
+
+/* The vCPU making an MMIO access is the one whose thread is handling its exit. */
+static unsigned accessing_vcpu(void)
+{
+	struct vcpu *v = sched_current();
+	return v->guest ? v->index : 0;
+}
+
+static int dist_read(struct emu_device *d, uint64_t off, unsigned size, uint64_t *val)
+{
+	struct guest_vgic *gv = d->priv;
+	irqflags_t f = spin_lock_irqsave(&gv->lock);
+	int r = vgic_dist_read(&gv->model, accessing_vcpu(), off, size, val);
+	spin_unlock_irqrestore(&gv->lock, f);
+	return r;
+}
+
+static int dist_write(struct emu_device *d, uint64_t off, unsigned size, uint64_t val)
+{
+	struct guest_vgic *gv = d->priv;
+	irqflags_t f = spin_lock_irqsave(&gv->lock);
+	int r = vgic_dist_write(&gv->model, accessing_vcpu(), off, size, val);
+	spin_unlock_irqrestore(&gv->lock, f);
+	return r;
+}
+
+static int redist_read(struct emu_device *d, uint64_t off, unsigned size, uint64_t *val)
+{
+	struct guest_vgic *gv = d->priv;
+	irqflags_t f = spin_lock_irqsave(&gv->lock);
+	int r = vgic_redist_read(&gv->model, off, size, val);
+	spin_unlock_irqrestore(&gv->lock, f);
+	return r;
+}
+
+static int redist_write(struct emu_device *d, uint64_t off, unsigned size, uint64_t val)
+{
+	struct guest_vgic *gv = d->priv;
+	irqflags_t f = spin_lock_irqsave(&gv->lock);
+	int r = vgic_redist_write(&gv->model, off, size, val);
+	spin_unlock_irqrestore(&gv->lock, f);
+	return r;
+}
+
+static const struct emu_ops dist_ops = { .read = dist_read, .write = dist_write };
+static const struct emu_ops redist_ops = { .read = redist_read, .write = redist_write };
+
+static int add_window(struct guest *g, const char *name, const char *compat, uint64_t ipa, uint64_t size,
+		      const struct emu_ops *ops, char *err, size_t errlen)
+{
+	struct emu_device *d;
+
+	if (g->nr_devs >= GUEST_MAX_DEVICES) {
+		snprintf(err, errlen, "%s: too many devices for the vGIC", g->source);
+		return -1;
+	}
+	for (unsigned i = 0; i < g->nr_mem; i++)
+		if (ipa < g->mem[i].ipa + g->mem[i].size && g->mem[i].ipa < ipa + size)
+			goto clash;
+	for (unsigned i = 0; i < g->nr_devs; i++)
+		if (ipa < g->devs[i].ipa + g->devs[i].size && g->devs[i].ipa < ipa + size)
+			goto clash;
+	d = &g->devs[g->nr_devs++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->compatible = compat;
+	d->ipa = ipa;
+	d->size = size;
+	d->ops = ops;
+	d->priv = g->vgic;
+	d->guest = g;
+	return 0;
+clash:
+	snprintf(err, errlen, "%s: the vGIC's %s at %#llx+%#llx overlaps the guest's memory or devices",
+		 g->source, name, (unsigned long long)ipa, (unsigned long long)size);
+	return -1;
+}
+
+unsigned guest_vgic_version(const struct guest *g)
+{
+	return g->vgic ? g->vgic->model.version : 0;
+}
+
+int guest_vgic_create(struct guest *g, char *err, size_t errlen)
+{
+	const struct irqchip *chip = irq_chip();
+	struct guest_vgic *gv;
+
+	if (!chip || !chip->virt) {
+		snprintf(err, errlen, "%s: the host interrupt controller cannot be virtualized", g->source);
+		return -1;
+	}
+	gv = heap_zalloc(sizeof(*gv));
+	if (!gv) {
+		snprintf(err, errlen, "%s: out of memory for the vGIC", g->source);
+		return -1;
+	}
+	spin_init(&gv->lock);
+	gv->guest = g;
+	vgic_init(&gv->model, chip->version, g->cfg.nr_vcpus, kick, g);
+	g->vgic = gv;
+
+	if (add_window(g, "gicd", "arm,gic-distributor", VGIC_DIST_IPA, VGIC_DIST_SIZE, &dist_ops, err, errlen))
+		return -1;
+	if (chip->version == 3)
+		return add_window(g, "gicr", "arm,gic-v3-redistributor", VGIC_REDIST_IPA,
+				  (uint64_t)g->cfg.nr_vcpus * VGIC_REDIST_STRIDE, &redist_ops, err, errlen);
+	/* GICv2: the guest's CPU interface is the hardware's virtual one. */
+	if (stage2_map(&g->s2, VGIC_CPU_IPA, chip->virt->gicv_pa, VGIC_CPU_SIZE, S2_DEVICE)) {
+		snprintf(err, errlen, "%s: cannot map the GICv2 virtual CPU interface", g->source);
+		return -1;
+	}
+	return 0;
+}
+
+void guest_vgic_destroy(struct guest *g)
+{
+	heap_free(g->vgic);
+	g->vgic = NULL;
+}
+
+void guest_vgic_reset(struct guest *g)
+{
+	irqflags_t f = spin_lock_irqsave(&g->vgic->lock);
+	vgic_reset(&g->vgic->model);
+	spin_unlock_irqrestore(&g->vgic->lock, f);
+}
+
+void guest_vgic_set_line(struct guest *g, unsigned vcpu, uint32_t intid, bool level)
+{
+	irqflags_t f;
+
+	if (!g->vgic)
+		return;
+	f = spin_lock_irqsave(&g->vgic->lock);
+	vgic_set_line(&g->vgic->model, vcpu, intid, level);
+	spin_unlock_irqrestore(&g->vgic->lock, f);
+}
+
+bool guest_vgic_has_pending(struct guest *g, unsigned vcpu)
+{
+	irqflags_t f;
+	bool pending;
+
+	if (!g->vgic)
+		return false;
+	f = spin_lock_irqsave(&g->vgic->lock);
+	pending = vgic_has_pending(&g->vgic->model, vcpu);
+	spin_unlock_irqrestore(&g->vgic->lock, f);
+	return pending;
+}
+
+void guest_vgic_sgi1r(struct guest *g, unsigned vcpu, uint64_t val)
+{
+	irqflags_t f;
+
+	if (!g->vgic)
+		return;
+	f = spin_lock_irqsave(&g->vgic->lock);
+	vgic_v3_sgi1r(&g->vgic->model, vcpu, val);
+	spin_unlock_irqrestore(&g->vgic->lock, f);
+}
