@@ -23,6 +23,8 @@ struct vserial {
 	volatile bool dead;             /* its guest is gone; freed on unbind */
 	/* Orders history writes against replay-and-bind: no byte lost, none shown twice. */
 	spinlock_t lock;
+	void (*rx_notify)(void *ctx);
+	void *rx_ctx;
 };
 
 static struct list_node ports = LIST_HEAD_INIT(ports);
@@ -57,6 +59,19 @@ void vserial_destroy(struct vserial *vs)
 }
 
 const char *vserial_name(const struct vserial *vs) { return vs->name; }
+
+void vserial_set_rx_notify(struct vserial *vs, void (*fn)(void *ctx), void *ctx)
+{
+	vs->rx_ctx = ctx;
+	vs->rx_notify = fn;
+}
+
+static void deliver(struct vserial *vs, uint8_t c)
+{
+	ring_put(&vs->in, c);
+	if (vs->rx_notify)
+		vs->rx_notify(vs->rx_ctx);
+}
 
 void vserial_write(struct vserial *vs, char c)
 {
@@ -135,12 +150,12 @@ int vserial_bind_console(const char *name)
 			escape = false;
 			if (c == 'q')
 				break;
-			ring_put(&vs->in, CTRL_RBRACKET);
+			deliver(vs, CTRL_RBRACKET);
 		} else if (c == CTRL_RBRACKET) {
 			escape = true;
 			continue;
 		}
-		ring_put(&vs->in, (uint8_t)c);
+		deliver(vs, (uint8_t)c);
 	}
 	f = spin_lock_irqsave(&vs->lock);
 	vs->bound = false;

@@ -9,6 +9,7 @@
 #include <mantle/guest_config.h>
 #include <mantle/vserial.h>
 #include <mantle/heap.h>
+#include <vgic/vgic_emu.h>
 
 #define UARTDR      0x000
 #define UARTRSR     0x004
@@ -35,6 +36,8 @@
 static const uint8_t pl011_ids[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
 struct pl011_state {
+	struct emu_device *dev;
+	spinlock_t lock;          /* the vCPU's accesses against input arriving from the host */
 	struct vserial *port;
 	uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr;
 	uint32_t icr_cleared;      /* interrupt bits the guest cleared and that have not re-fired */
@@ -49,13 +52,45 @@ static uint32_t raw_status(struct pl011_state *s)
 	return ris & ~s->icr_cleared;
 }
 
+/* The interrupt output: any raw status bit the guest has unmasked. Call with s->lock held. */
+static void update_irq(struct pl011_state *s)
+{
+	if (s->dev->irq)
+		guest_vgic_set_line(s->dev->guest, 0, s->dev->irq, (raw_status(s) & s->imsc) != 0);
+}
+
+static void input_arrived(void *ctx)
+{
+	struct pl011_state *s = ctx;
+	irqflags_t f = spin_lock_irqsave(&s->lock);
+
+	s->icr_cleared &= ~(INT_RX | INT_RT);      /* new data raises receive again */
+	update_irq(s);
+	spin_unlock_irqrestore(&s->lock, f);
+}
+
+static int pl011_read_locked(struct emu_device *d, uint64_t off, unsigned size, uint64_t *val);
+
 static int pl011_read(struct emu_device *d, uint64_t off, unsigned size, uint64_t *val)
+{
+	struct pl011_state *s = d->priv;
+	irqflags_t f;
+	int r;
+
+	if (size == 8)
+		return -1;
+	f = spin_lock_irqsave(&s->lock);
+	r = pl011_read_locked(d, off, size, val);
+	update_irq(s);
+	spin_unlock_irqrestore(&s->lock, f);
+	return r;
+}
+
+static int pl011_read_locked(struct emu_device *d, uint64_t off, unsigned size, uint64_t *val)
 {
 	struct pl011_state *s = d->priv;
 	int c;
 
-	if (size == 8)
-		return -1;
 	switch (off & ~3ULL) {
 	case UARTDR:
 		c = vserial_read(s->port);
@@ -88,11 +123,16 @@ static int pl011_read(struct emu_device *d, uint64_t off, unsigned size, uint64_
 static int pl011_write(struct emu_device *d, uint64_t off, unsigned size, uint64_t val)
 {
 	struct pl011_state *s = d->priv;
+	irqflags_t f;
 
 	if (size == 8)
 		return -1;
+	f = spin_lock_irqsave(&s->lock);
 	switch (off) {
-	case UARTDR: vserial_write(s->port, (char)val); break;
+	case UARTDR:
+		vserial_write(s->port, (char)val);
+		s->icr_cleared &= ~INT_TX;          /* sent at once: the FIFO is below its level again */
+		break;
 	case UARTILPR: s->ilpr = val & 0xff; break;
 	case UARTIBRD: s->ibrd = val & 0xffff; break;
 	case UARTFBRD: s->fbrd = val & 0x3f; break;
@@ -104,6 +144,8 @@ static int pl011_write(struct emu_device *d, uint64_t off, unsigned size, uint64
 	case UARTDMACR: s->dmacr = val & 0x7; break;
 	default: break;          /* read-only or reserved: ignored */
 	}
+	update_irq(s);
+	spin_unlock_irqrestore(&s->lock, f);
 	return 0;
 }
 
@@ -149,7 +191,10 @@ static int pl011_create(struct guest *g, struct emu_device *d, const struct gues
 	}
 	d->ops = &pl011_ops;
 	d->priv = s;
+	s->dev = d;
+	spin_init(&s->lock);
 	pl011_reset(d);
+	vserial_set_rx_notify(s->port, input_arrived, s);
 	if (!g->console)
 		g->console = s->port;
 	return 0;

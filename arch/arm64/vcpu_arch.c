@@ -40,6 +40,8 @@ void vtimer_cpu_init(void);
 int __guest_enter(struct guest_gprs *regs);
 void vgic_hw_enter(struct vcpu *v);
 void vgic_hw_exit(struct vcpu *v);
+void vgic_hw_init(void);
+void vgic_hw_cpu_init(void);
 void fpsimd_save(struct guest_fpregs *fp);
 void fpsimd_restore(const struct guest_fpregs *fp);
 
@@ -72,10 +74,13 @@ void arch_virt_cpu_init(void)
 	/* EL1 reads the physical counter; its physical timer traps (emulated per vCPU). */
 	write_sysreg(cnthctl_el2, 1);
 	isb();
-	if (this_cpu_id() == 0)
+	if (this_cpu_id() == 0) {
 		vtimer_init();
-	else
+		vgic_hw_init();
+	} else {
 		vtimer_cpu_init();
+		vgic_hw_cpu_init();
+	}
 }
 
 void arch_vcpu_reset(struct arch_vcpu *a, unsigned index, uint16_t vmid, const struct stage2 *s2)

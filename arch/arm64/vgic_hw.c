@@ -34,6 +34,8 @@
 
 void vtimer_before_entry(struct vcpu *v, bool in_flight);
 
+#define MAINTENANCE_INTID 25
+
 #define LR_CASE(n, crm, op2) \
 	case n: if (write) write_sysreg(s3_4_c12_##crm##_##op2, *val); else *val = read_sysreg(s3_4_c12_##crm##_##op2); break
 static void ich_lr(unsigned n, uint64_t *val, bool write)
@@ -129,6 +131,7 @@ void vgic_hw_exit(struct vcpu *v)
 	struct guest_vgic *gv = v->guest->vgic;
 	struct vgic_lr *lrs = a->vgic.lrs;
 	unsigned n = a->vgic.nr;
+	bool busy;
 
 	if (gv->model.version == 3) {
 		for (unsigned i = 0; i < n; i++) {
@@ -151,5 +154,24 @@ void vgic_hw_exit(struct vcpu *v)
 	vgic_sync(&gv->model, v->index, lrs, n);
 	/* A level input: the vtimer interrupt stays pending exactly as long as its condition holds. */
 	vgic_set_line(&gv->model, v->index, VTIMER_INTID, vtimer_line());
+	busy = gv->model.vcpus[v->index].priv[VTIMER_INTID].line ||
+	       gv->model.vcpus[v->index].priv[VTIMER_INTID].active;
 	spin_unlock(&gv->lock);
+	/* Now, not at the next entry: a vCPU about to wait in WFI needs its timer to wake it. */
+	vtimer_before_entry(v, busy);
+}
+
+/* The maintenance interrupt only has to make the vCPU exit: the exit path does the work. */
+static void maintenance_irq(uint32_t intid, void *arg)
+{
+}
+
+void vgic_hw_init(void)
+{
+	irq_request(MAINTENANCE_INTID, false, 0, maintenance_irq, NULL, "vgic maintenance");
+}
+
+void vgic_hw_cpu_init(void)
+{
+	irq_enable_local(MAINTENANCE_INTID);
 }

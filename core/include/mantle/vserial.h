@@ -21,6 +21,9 @@ void vserial_write(struct vserial *vs, char c);
 int vserial_read(struct vserial *vs);          /* -1 when no input is waiting */
 bool vserial_input_pending(struct vserial *vs);
 
+/* Called (from the host side's thread) when input arrives for the guest. */
+void vserial_set_rx_notify(struct vserial *vs, void (*fn)(void *ctx), void *ctx);
+
 /* Host side. */
 struct vserial *vserial_find(const char *name);
 /* Visit every port: fn(port, bound, bytes of history, arg). */
