@@ -28,6 +28,8 @@ LIBFDT_A   := /usr/lib/aarch64-linux-gnu/libfdt.a
 
 BUNDLE      := $(BUILD)/mantle-bundle.cpio
 BUNDLE_DIR  := $(BUILD)/bundle
+TEST_BUNDLE := $(BUILD)/test-bundle.cpio
+TEST_BUNDLE_DIR := $(BUILD)/test-bundle
 
 # Packages are checked once per tree; deleting build/ checks again.
 DEPS_STAMP := $(BUILD)/.deps-ok
@@ -92,6 +94,7 @@ HV_SRCS := \
 	arch/arm64/esr_decode.c \
 	arch/arm64/vgic_hw.c \
 	arch/arm64/vtimer.c \
+	arch/arm64/ptimer.c \
 	core/main.c \
 	core/log.c \
 	core/console.c \
@@ -156,7 +159,7 @@ HV_LDFLAGS := --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF -nostartfil
 # Device memory and must be naturally aligned.
 $(BUILD)/hv/arch/arm64/early_mmu.c.o $(BUILD)/hv/arch/arm64/el2_pagetable.c.o: HV_CFLAGS += -mstrict-align -fno-stack-protector
 
-all: $(BUILD)/mantle.bin $(BUNDLE)
+all: $(BUILD)/mantle.bin $(BUNDLE) $(TEST_BUNDLE)
 
 $(BUILD)/hv/%.c.o: %.c $(AUTOCONF_H) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -191,38 +194,63 @@ $(BUILD)/mantle.bin: $(BUILD)/mantle.elf
 
 -include $(HV_OBJS:.o=.d)
 
-# ---------------------------------------------------------------- guest bundle
-# Everything guests boot from, as one newc cpio that the loader passes as initrd.
+# ---------------------------------------------------------------- guest bundles
+# Everything guests boot from, as one newc cpio that the loader passes as initrd:
+#   mantle-bundle.cpio  make run's: Linux (linux0) and the test firmware (fw0) at boot
+#   test-bundle.cpio    the integration tests' default: the two firmware guests, no Linux
 GUEST_DTS   := $(wildcard configs/guests/*.dts)
 # Extra descriptions the integration tests create at run time (not in boot.list).
 TEST_GUEST_DTS := $(wildcard tests/guests/dts/*.dts)
-BUNDLE_FILES := $(patsubst configs/guests/%.dts,$(BUNDLE_DIR)/%.dtb,$(GUEST_DTS)) \
-	$(patsubst tests/guests/dts/%.dts,$(BUNDLE_DIR)/%.dtb,$(TEST_GUEST_DTS)) \
-	$(BUNDLE_DIR)/boot.list $(BUNDLE_DIR)/fw.bin
+GUEST_DTBS  := $(patsubst configs/guests/%.dts,%.dtb,$(GUEST_DTS)) \
+	$(patsubst tests/guests/dts/%.dts,%.dtb,$(TEST_GUEST_DTS))
+GUESTKIT    := $(BUILD)/guestkit/cloud
 
 include tests/guests/fw/fw.mk
 
-$(BUNDLE_DIR)/%.dtb: configs/guests/%.dts | $(DEPS_STAMP)
-	@mkdir -p $(dir $@)
-	@echo "  DTC     $<"
-	@dtc -q -I dts -O dtb -o $@ $<
+.PHONY: guestkit
+# The Linux guest kit from Debian's packages (downloads once, cached in build/guestkit).
+guestkit: | $(DEPS_STAMP)
+	tests/guestkit/mkkit.sh $(GUESTKIT) cloud
+$(GUESTKIT)/kit-info: tests/guestkit/mkkit.sh | $(DEPS_STAMP)
+	tests/guestkit/mkkit.sh $(GUESTKIT) cloud
+$(GUESTKIT)/Image $(GUESTKIT)/initramfs.cpio.gz: $(GUESTKIT)/kit-info
 
-$(BUNDLE_DIR)/%.dtb: tests/guests/dts/%.dts | $(DEPS_STAMP)
-	@mkdir -p $(dir $@)
-	@echo "  DTC     $<"
-	@dtc -q -I dts -O dtb -o $@ $<
+# Both bundle folders get every description and the firmware; only their boot.list differs.
+define BUNDLE_DIR_RULES
+$(1)/%.dtb: configs/guests/%.dts | $$(DEPS_STAMP)
+	@mkdir -p $$(dir $$@)
+	@echo "  DTC     $$<"
+	@dtc -q -I dts -O dtb -o $$@ $$<
+$(1)/%.dtb: tests/guests/dts/%.dts | $$(DEPS_STAMP)
+	@mkdir -p $$(dir $$@)
+	@echo "  DTC     $$<"
+	@dtc -q -I dts -O dtb -o $$@ $$<
+$(1)/fw.bin: $$(BUILD)/guests/fw.bin
+	@mkdir -p $$(dir $$@)
+	@cp $$< $$@
+endef
+$(eval $(call BUNDLE_DIR_RULES,$(BUNDLE_DIR)))
+$(eval $(call BUNDLE_DIR_RULES,$(TEST_BUNDLE_DIR)))
 
 $(BUNDLE_DIR)/boot.list: configs/guests/boot.list
 	@mkdir -p $(dir $@)
 	@cp $< $@
-
-$(BUNDLE_DIR)/fw.bin: $(BUILD)/guests/fw.bin
+$(TEST_BUNDLE_DIR)/boot.list: tests/guests/boot-fw.list
 	@mkdir -p $(dir $@)
 	@cp $< $@
+$(BUNDLE_DIR)/linux/%: $(GUESTKIT)/%
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
+BUNDLE_FILES := $(addprefix $(BUNDLE_DIR)/,$(GUEST_DTBS) fw.bin boot.list linux/Image linux/initramfs.cpio.gz)
+TEST_BUNDLE_FILES := $(addprefix $(TEST_BUNDLE_DIR)/,$(GUEST_DTBS) fw.bin boot.list)
 
 $(BUNDLE): $(BUNDLE_FILES)
 	@echo "  CPIO    $@"
 	@cd $(BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
+$(TEST_BUNDLE): $(TEST_BUNDLE_FILES)
+	@echo "  CPIO    $@"
+	@cd $(TEST_BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
 
 # ---------------------------------------------------------------- run
 QEMU_CMD = $(QEMU) -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) -smp $(SMP) -m $(MEM) \
@@ -240,9 +268,9 @@ test:
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 
-integration: $(BUILD)/mantle.bin $(BUNDLE)
+integration: $(BUILD)/mantle.bin $(BUNDLE) $(TEST_BUNDLE)
 	cd tests/integration && MANTLE_BIN=$(CURDIR)/$(BUILD)/mantle.bin \
-		MANTLE_BUNDLE=$(CURDIR)/$(BUNDLE) QEMU=$(QEMU) \
+		MANTLE_BUNDLE=$(CURDIR)/$(TEST_BUNDLE) MANTLE_LINUX_BUNDLE=$(CURDIR)/$(BUNDLE) QEMU=$(QEMU) \
 		$(PYTHON) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:

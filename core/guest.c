@@ -74,6 +74,8 @@ void *guest_ipa_to_host(struct guest *g, uint64_t ipa, uint64_t len)
 	return NULL;
 }
 
+void ptimer_reset(struct vcpu *v);
+
 /* ---- the vCPU thread ------------------------------------------------------ */
 
 static void guest_vcpu_main(void *arg)
@@ -247,6 +249,7 @@ static void reset_vcpus(struct guest *g)
 	for (unsigned i = 0; i < g->nr_vcpus; i++) {
 		struct vcpu *v = g->vcpus[i];
 		arch_vcpu_unload(v);
+		ptimer_reset(v);
 		arch_vcpu_reset(v->arch, i, g->vmid, &g->s2);
 		v->arch->cntvoff = g->cntvoff;
 		v->power = i == 0 ? VCPU_POWER_ON : VCPU_POWER_OFF;
@@ -264,6 +267,7 @@ static void free_guest(struct guest *g)
 	for (unsigned i = 0; i < g->nr_vcpus; i++) {
 		if (g->vcpus[i]->timer_wake.fn)
 			timer_event_stop(&g->vcpus[i]->timer_wake);
+		ptimer_reset(g->vcpus[i]);
 		arch_vcpu_unload(g->vcpus[i]);
 		vcpu_free(g->vcpus[i]);
 	}

@@ -9,6 +9,8 @@
 #include <mantle/sched.h>
 #include <vgic/vgic_emu.h>
 
+bool ptimer_sysreg(struct vcpu *v, unsigned enc, bool read, uint64_t *val);
+
 #define ESR_IL          (1UL << 25)
 #define FSC_SYNC_EXT    0x10
 #define ESR_WNR         (1UL << 6)
@@ -156,8 +158,13 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 	bool read = esr & 1;
 	unsigned enc = SYS_ENC(op0, op1, crn, crm, op2);
 
+	uint64_t val = read ? 0 : reg_read(a, rt);
+
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7 && read) {
 		reg_write(a, rt, id_reg_sanitized(enc));
+	} else if (ptimer_sysreg(v, enc, read, &val)) {
+		if (read)
+			reg_write(a, rt, val);
 	} else if (!read && (enc == SYS_ENC(3, 0, 12, 11, 5) || enc == SYS_ENC(3, 1, 12, 11, 6) ||
 			     enc == SYS_ENC(3, 2, 12, 11, 7)) && v->guest->vgic) {
 		/* ICC_SGI1R/ASGI1R/SGI0R_EL1: a virtual IPI through the vGICv3. */

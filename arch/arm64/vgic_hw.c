@@ -33,6 +33,7 @@
 #define CNT_CTL_ISTATUS (1u << 2)
 
 void vtimer_before_entry(struct vcpu *v, bool in_flight);
+bool ptimer_line(const struct vcpu *v);
 
 #define MAINTENANCE_INTID 25
 
@@ -86,7 +87,7 @@ void vgic_hw_enter(struct vcpu *v)
 	struct guest_vgic *gv = v->guest->vgic;
 	struct vgic_lr *lrs = a->vgic.lrs;
 	bool more;
-	unsigned n, used_before = a->vgic.nr;
+	unsigned n;
 
 	bool vtimer_busy;
 
@@ -101,8 +102,9 @@ void vgic_hw_enter(struct vcpu *v)
 	if (gv->model.version == 3) {
 		write_sysreg(s3_4_c12_c11_7, a->vgic.vmcr);           /* ICH_VMCR_EL2 */
 		write_sysreg(s3_4_c12_c9_0, a->vgic.apr);              /* ICH_AP1R0_EL2 */
-		for (unsigned i = 0; i < n || i < used_before; i++) {
-			uint64_t val = i < n ? encode_v3(&lrs[i]) : 0;
+		/* Every exit leaves all list registers empty: only ours go in. */
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t val = encode_v3(&lrs[i]);
 			ich_lr(i, &val, true);
 		}
 		write_sysreg(s3_4_c12_c11_0, ICH_HCR_EN | (more ? ICH_HCR_UIE : 0));
@@ -110,8 +112,8 @@ void vgic_hw_enter(struct vcpu *v)
 		uintptr_t gich = irq_chip()->virt->gich;
 		mmio_write32(gich + GICH_VMCR, (uint32_t)a->vgic.vmcr);
 		mmio_write32(gich + GICH_APR, (uint32_t)a->vgic.apr);
-		for (unsigned i = 0; i < n || i < used_before; i++)
-			mmio_write32(gich + GICH_LR(i), i < n ? encode_v2(&lrs[i]) : 0);
+		for (unsigned i = 0; i < n; i++)
+			mmio_write32(gich + GICH_LR(i), encode_v2(&lrs[i]));
 		mmio_write32(gich + GICH_HCR, 1u | (more ? 2u : 0));
 	}
 	isb();
@@ -135,17 +137,21 @@ void vgic_hw_exit(struct vcpu *v)
 
 	if (gv->model.version == 3) {
 		for (unsigned i = 0; i < n; i++) {
-			uint64_t val = 0;
+			uint64_t val = 0, zero = 0;
 			ich_lr(i, &val, false);
 			lrs[i].state = (uint8_t)(val >> 62);
+			/* Emptied now, so the next vCPU on this CPU (maybe another guest's) starts clean. */
+			ich_lr(i, &zero, true);
 		}
 		a->vgic.vmcr = read_sysreg(s3_4_c12_c11_7);
 		a->vgic.apr = read_sysreg(s3_4_c12_c9_0);
 		write_sysreg(s3_4_c12_c11_0, 0);
 	} else {
 		uintptr_t gich = irq_chip()->virt->gich;
-		for (unsigned i = 0; i < n; i++)
+		for (unsigned i = 0; i < n; i++) {
 			lrs[i].state = (uint8_t)((mmio_read32(gich + GICH_LR(i)) >> 28) & 3);
+			mmio_write32(gich + GICH_LR(i), 0);
+		}
 		a->vgic.vmcr = mmio_read32(gich + GICH_VMCR);
 		a->vgic.apr = mmio_read32(gich + GICH_APR);
 		mmio_write32(gich + GICH_HCR, 0);
@@ -154,6 +160,7 @@ void vgic_hw_exit(struct vcpu *v)
 	vgic_sync(&gv->model, v->index, lrs, n);
 	/* A level input: the vtimer interrupt stays pending exactly as long as its condition holds. */
 	vgic_set_line(&gv->model, v->index, VTIMER_INTID, vtimer_line());
+	vgic_set_line(&gv->model, v->index, PTIMER_INTID, ptimer_line(v));
 	busy = gv->model.vcpus[v->index].priv[VTIMER_INTID].line ||
 	       gv->model.vcpus[v->index].priv[VTIMER_INTID].active;
 	spin_unlock(&gv->lock);

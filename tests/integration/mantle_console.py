@@ -31,19 +31,23 @@ BOOT_TIMEOUT = float(os.environ.get("MANTLE_BOOT_TIMEOUT", "60"))
 CMD_TIMEOUT = float(os.environ.get("MANTLE_CMD_TIMEOUT", "20"))
 
 
-def qemu_command(gic=3, cpu="max", smp=4, mem="2G", extra=()):
+LINUX_BUNDLE = os.environ.get("MANTLE_LINUX_BUNDLE", "../../build/mantle-bundle.cpio")
+
+
+def qemu_command(gic=3, cpu="max", smp=4, mem="2G", extra=(), bundle=None):
     qemu = os.environ.get("QEMU", "qemu-system-aarch64")
     binary = os.environ.get("MANTLE_BIN", "../../build/mantle.bin")
-    bundle = os.environ.get("MANTLE_BUNDLE", "../../build/mantle-bundle.cpio")
+    bundle = bundle or os.environ.get("MANTLE_BUNDLE", "../../build/test-bundle.cpio")
     initrd = ["-initrd", bundle] if bundle and os.path.exists(bundle) else []
     return [qemu, "-M", f"virt,virtualization=on,gic-version={gic}", "-cpu", cpu,
             "-smp", str(smp), "-m", mem, "-nographic", "-kernel", binary, *initrd, *extra]
 
 
 class Mantle:
-    def __init__(self, gic=3, cpu="max", smp=4, mem="2G", extra=()):
-        self.cmd = qemu_command(gic, cpu, smp, mem, extra)
+    def __init__(self, gic=3, cpu="max", smp=4, mem="2G", extra=(), bundle=None):
+        self.cmd = qemu_command(gic, cpu, smp, mem, extra, bundle)
         self.log = io.StringIO()
+        self._text_carry = ""
         self.child = pexpect.spawn(self.cmd[0], self.cmd[1:], encoding="utf-8",
                                    codec_errors="replace", timeout=CMD_TIMEOUT)
         self.child.logfile_read = self.log
@@ -91,10 +95,13 @@ class Mantle:
         """
         regex = re.compile(pattern)
         deadline = time.monotonic() + timeout
-        seen = ""
+        # What earlier calls read past their match is searched first.
+        seen, self._text_carry = self._text_carry, ""
         while True:
-            match = regex.search(strip_log_lines(seen.replace("\r", "")))
+            text = strip_log_lines(seen.replace("\r", ""))
+            match = regex.search(text)
             if match:
+                self._text_carry = text[match.end():]
                 return match
             left = deadline - time.monotonic()
             if left <= 0:

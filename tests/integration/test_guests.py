@@ -228,3 +228,20 @@ def test_passthrough_maps_a_host_device_and_refuses_what_is_taken(boot_mantle):
     # destroying pt0 frees the device for another guest
     m.run("guest destroy pt0")
     assert "created guest pt1 (1 vCPUs)" in m.run("guest create bad-passthrough-taken.dtb")
+
+
+def run_irq_suite(m, port):
+    """The firmware's on-request interrupt suite (vGIC, SGIs, timers); returns (passed, failed)."""
+    firmware_results(m, port)                      # the boot-time run is over
+    bind(m, port)
+    m.send("run irq\r")
+    match = m.expect_text(r"run irq[\s\S]*" + RESULT.pattern, 180)
+    unbind(m)
+    return int(match.group(1)), int(match.group(2))
+
+
+@pytest.mark.parametrize("gic", [2, 3])
+def test_firmware_interrupt_suite_on_the_vgic(boot_mantle, gic):
+    m = boot_mantle(gic=gic, cpu="max", smp=4)
+    passed, failed = run_irq_suite(m, "fw1/uart0")
+    assert (passed, failed) == (8, 0), f"irq suite: {passed} passed, {failed} failed"

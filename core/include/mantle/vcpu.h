@@ -45,6 +45,7 @@ struct vcpu {
 	volatile bool in_wfi;
 	uint64_t exits;
 	struct timer_event timer_wake;   /* follows the vtimer while the vCPU's state is off the CPU */
+	struct timer_event ptimer_event; /* deadline of the emulated EL1 physical timer */
 	/* accounting */
 	uint64_t runtime_ns;
 	uint64_t run_start_ns;

@@ -46,7 +46,7 @@ int dsl_run(const char *suite)
 	int passed = 0, failed = 0;
 
 	for (const struct fw_test *t = __fw_tests_start; t < __fw_tests_end; t++) {
-		if (suite && strcmp(suite, t->suite) != 0)
+		if (suite ? strcmp(suite, t->suite) != 0 : t->on_request)
 			continue;
 		current.failures = 0;
 		current.first[0] = '\0';
@@ -63,16 +63,25 @@ int dsl_run(const char *suite)
 	return failed;
 }
 
-void dsl_list_suites(void)
+static void list_suites(int on_request)
 {
 	const char *last = NULL;
 
-	printf("suites:");
 	for (const struct fw_test *t = __fw_tests_start; t < __fw_tests_end; t++) {
+		if (t->on_request != on_request)
+			continue;
 		if (!last || strcmp(last, t->suite) != 0)
 			printf(" %s", t->suite);
 		last = t->suite;
 	}
+}
+
+void dsl_list_suites(void)
+{
+	printf("suites:");
+	list_suites(0);
+	printf("; on request:");
+	list_suites(1);
 	printf("\n");
 }
 

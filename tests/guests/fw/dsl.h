@@ -3,7 +3,12 @@
  *
  *   TEST(suite, name) { EXPECT_EQ(psci_version(), 0x10001); }
  *
- * registers a test in the fw_tests linker section. EXPECT_* record a failure
+ * registers a test in the fw_tests linker section;
+ *
+ *   TEST_ON_REQUEST(irq, sgi_self) { ... }
+ *
+ * one that only runs when its suite is asked for by name (dsl_run("irq")),
+ * not in the run of every suite. EXPECT_* record a failure
  * (the first one is reported, with file:line and the values) and go on;
  * ASSERT_* also return from the test. Every test prints one result line,
  *   TEST suite.name PASS
@@ -19,14 +24,18 @@ struct fw_test {
 	const char *suite;
 	const char *name;
 	void (*fn)(void);
+	int on_request;		/* left out of dsl_run(NULL) */
 };
 
-#define TEST(suite, name) \
+#define DSL_TEST_(suite, name, on_request) \
 	static void test_##suite##_##name(void); \
 	static const struct fw_test fw_test_##suite##_##name \
 		__attribute__((used, section("fw_tests"), aligned(8))) = \
-		{ #suite, #name, test_##suite##_##name }; \
+		{ #suite, #name, test_##suite##_##name, on_request }; \
 	static void test_##suite##_##name(void)
+
+#define TEST(suite, name)            DSL_TEST_(suite, name, 0)
+#define TEST_ON_REQUEST(suite, name) DSL_TEST_(suite, name, 1)
 
 void dsl_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -47,6 +56,8 @@ int dsl_failed(void);
 #define EXPECT_EQ(a, b) DSL_CMP_(a, ==, b, #a, #b, (void)0)
 #define EXPECT_NE(a, b) DSL_CMP_(a, !=, b, #a, #b, (void)0)
 #define EXPECT_GE(a, b) DSL_CMP_(a, >=, b, #a, #b, (void)0)
+#define EXPECT_LE(a, b) DSL_CMP_(a, <=, b, #a, #b, (void)0)
+#define EXPECT_LT(a, b) DSL_CMP_(a, <, b, #a, #b, (void)0)
 #define ASSERT_EQ(a, b) DSL_CMP_(a, ==, b, #a, #b, return)
 #define ASSERT_NE(a, b) DSL_CMP_(a, !=, b, #a, #b, return)
 
@@ -68,9 +79,12 @@ int dsl_failed(void);
 			 #esr, (unsigned int)(esr_ >> 26) & 0x3f, (unsigned long long)esr_); \
 } while (0)
 
-/* Runs every test of suite (all tests if suite is NULL); returns the number failed. */
+/*
+ * Runs every test of suite, or if suite is NULL every test that is not
+ * TEST_ON_REQUEST; returns the number failed.
+ */
 int dsl_run(const char *suite);
-/* Prints the suite names, one line. */
+/* Prints the suite names, one line: "suites: a b c; on request: d". */
 void dsl_list_suites(void);
 
 #endif

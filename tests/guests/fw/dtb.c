@@ -30,6 +30,23 @@ static int first_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
 	return 0;
 }
 
+/* Entry index of a node's reg, with the cell counts of its parent (the bus it sits on). */
+static int reg_at(const void *fdt, int node, int index, uint64_t *addr, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node), len;
+	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : -1;
+	int sc = parent >= 0 ? fdt_size_cells(fdt, parent) : -1;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 || index < 0 ||
+	    len < (index + 1) * (ac + sc) * 4)
+		return -1;
+	reg += index * (ac + sc);
+	*addr = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	return 0;
+}
+
 static void parse_model(const void *fdt, struct platform *p)
 {
 	const char *s = fdt_getprop(fdt, 0, "model", NULL);
@@ -103,6 +120,72 @@ static void parse_cpus(const void *fdt, struct platform *p)
 	}
 }
 
+static uint32_t prop_u32(const void *fdt, int node, const char *name, uint32_t dflt)
+{
+	int len;
+	const fdt32_t *val = fdt_getprop(fdt, node, name, &len);
+
+	return val && len >= 4 ? fdt32_to_cpu(val[0]) : dflt;
+}
+
+static int parse_gic(const void *fdt, struct platform *p)
+{
+	static const char *const v2_compat[] = { "arm,cortex-a15-gic", "arm,gic-400" };
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	uint64_t addr, size;
+
+	if (node >= 0) {
+		unsigned int regions = prop_u32(fdt, node, "#redistributor-regions", 1);
+
+		if (reg_at(fdt, node, 0, &p->gicd, &p->gicd_size))
+			return node;
+		for (unsigned int i = 0; i < regions && i < DTB_MAX_GICR_REGIONS; i++) {
+			if (reg_at(fdt, node, 1 + i, &addr, &size))
+				break;
+			p->gicr[i] = addr;
+			p->gicr_size[i] = size;
+			p->gicr_regions = i + 1;
+		}
+		p->gicr_stride = prop_u32(fdt, node, "redistributor-stride", 0);
+		if (p->gicr_regions)
+			p->gic = GIC_V3;
+		return node;
+	}
+	for (unsigned int i = 0; i < sizeof(v2_compat) / sizeof(v2_compat[0]); i++) {
+		node = fdt_node_offset_by_compatible(fdt, -1, v2_compat[i]);
+		if (node < 0)
+			continue;
+		if (reg_at(fdt, node, 0, &p->gicd, &p->gicd_size) == 0 &&
+		    reg_at(fdt, node, 1, &p->gicc, &p->gicc_size) == 0)
+			p->gic = GIC_V2;
+		return node;
+	}
+	return -1;
+}
+
+/*
+ * Timer interrupts: <type number flags> triples (the GIC binding; type 1 is
+ * a PPI, INTID 16 + number; type 0 an SPI, INTID 32 + number).
+ */
+static void parse_timer(const void *fdt, struct platform *p, int gic_node)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer"), len;
+	unsigned int cells = gic_node >= 0 ? prop_u32(fdt, gic_node, "#interrupt-cells", 3) : 3;
+	const fdt32_t *irqs;
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv7-timer");
+	irqs = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : NULL;
+	if (!irqs || cells < 2 || len < (int)(TIMER_IRQS * cells * 4))
+		return;
+	for (unsigned int i = 0; i < TIMER_IRQS; i++) {
+		uint32_t type = fdt32_to_cpu(irqs[i * cells]), num = fdt32_to_cpu(irqs[i * cells + 1]);
+
+		p->timer_intid[i] = (type == 1 ? 16 : 32) + num;
+	}
+	p->timer_from_dtb = 1;
+}
+
 struct platform platform;
 
 int dtb_parse(const void *fdt)
@@ -114,6 +197,10 @@ int dtb_parse(const void *fdt)
 	p->model = "unknown";
 	p->uart = PL011_DEFAULT_BASE;
 	p->conduit = CONDUIT_HVC;
+	p->timer_intid[TIMER_SEC_PHYS] = 29;
+	p->timer_intid[TIMER_PHYS] = 30;
+	p->timer_intid[TIMER_VIRT] = 27;
+	p->timer_intid[TIMER_HYP] = 26;
 	if (!fdt)
 		return -FDT_ERR_BADMAGIC;
 	err = fdt_check_header(fdt);
@@ -124,5 +211,6 @@ int dtb_parse(const void *fdt)
 	parse_memory(fdt, p);
 	parse_psci(fdt, p);
 	parse_cpus(fdt, p);
+	parse_timer(fdt, p, parse_gic(fdt, p));
 	return 0;
 }

@@ -5,6 +5,12 @@
 #include <stdint.h>
 
 enum conduit { CONDUIT_HVC, CONDUIT_SMC };
+enum gic_type { GIC_NONE, GIC_V2, GIC_V3 };
+
+#define DTB_MAX_GICR_REGIONS 4
+
+/* The architected timer's interrupts (arm,armv8-timer "interrupts", in this order). */
+enum timer_irq { TIMER_SEC_PHYS, TIMER_PHYS, TIMER_VIRT, TIMER_HYP, TIMER_IRQS };
 
 struct platform {
 	const char *model;	/* /model, else the first /compatible, else "unknown" */
@@ -13,6 +19,22 @@ struct platform {
 	enum conduit conduit;	/* /psci method */
 	unsigned int ncpus;	/* cpu nodes under /cpus, at most FW_MAX_CPUS */
 	uint64_t mpidr[8];	/* their reg values, in tree order */
+
+	/*
+	 * The interrupt controller: the first node compatible "arm,gic-v3"
+	 * (distributor, then redistributor regions) or "arm,cortex-a15-gic" /
+	 * "arm,gic-400" (distributor, CPU interface). GIC_NONE if there is none.
+	 */
+	enum gic_type gic;
+	uint64_t gicd, gicd_size;
+	uint64_t gicc, gicc_size;		/* GICv2 */
+	unsigned int gicr_regions;		/* GICv3 */
+	uint64_t gicr[DTB_MAX_GICR_REGIONS], gicr_size[DTB_MAX_GICR_REGIONS];
+	uint64_t gicr_stride;			/* "redistributor-stride", 0 if absent */
+
+	/* INTIDs of the timer's interrupts; the defaults of QEMU virt if there is no timer node. */
+	unsigned int timer_intid[TIMER_IRQS];
+	int timer_from_dtb;			/* whether a timer node gave them */
 };
 
 /* What dtb_parse found: read-only for everyone else. */

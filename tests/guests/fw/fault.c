@@ -1,12 +1,15 @@
 /*
- * EL1 exception handling: the fault catcher (fault.h), and a register dump
- * and panic for anything it does not expect. Built -mgeneral-regs-only: it
- * interrupts code whose FP/SIMD registers are live.
+ * EL1 exception handling: IRQs to the GIC driver once it is set up on the
+ * CPU (gic.c), the fault catcher (fault.h), and a register dump and panic
+ * for anything else. Built -mgeneral-regs-only: it interrupts code whose
+ * FP/SIMD registers are live (vectors.S saves them, but this file need not
+ * rely on it).
  */
 #include <stdio.h>
 #include "console.h"
 #include "cpu.h"
 #include "fault.h"
+#include "gic.h"
 
 struct exc_frame {
 	uint64_t x[31];
@@ -78,6 +81,9 @@ void fw_exception(struct exc_frame *f, unsigned int kind)
 	struct cpu_local *c = this_cpu();
 	unsigned int type = kind & 3;
 
+	/* An IRQ at EL1 (SP_EL0 or SP_EL1): the GIC's, if this CPU has one set up. */
+	if (type == TYPE_IRQ && kind < 8 && c && gic_handle_irq())
+		return;
 	if (!c || !c->catching || (type != TYPE_SYNC && type != TYPE_SERROR))
 		dump_and_panic(f, kind);
 

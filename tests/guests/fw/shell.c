@@ -19,7 +19,7 @@
 static const char help_text[] =
 	"commands:\n"
 	"  help               this text\n"
-	"  run [SUITE]        run all tests, or one suite's\n"
+	"  run [SUITE]        run every suite but the on-request ones, or one suite\n"
 	"  read ADDR          32-bit load (hex address): the value or the fault\n"
 	"  write ADDR VALUE   32-bit store (hex): done or the fault\n"
 	"  hello              greet with the guest's name\n"

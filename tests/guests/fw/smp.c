@@ -8,6 +8,8 @@
 struct secondary {
 	volatile uint32_t up;		/* set by the secondary once it runs C */
 	volatile uint32_t release;	/* set by the boot CPU: go to CPU_OFF */
+	void (*fn)(void *);		/* run once up, if set */
+	void *arg;
 };
 
 static unsigned int ncpus = 1;
@@ -40,12 +42,19 @@ unsigned int smp_checkins(void)
 	return __atomic_load_n(&checkins, __ATOMIC_ACQUIRE);
 }
 
-int32_t smp_start(unsigned int id)
+int32_t smp_start_fn(unsigned int id, void (*fn)(void *), void *arg)
 {
 	secondaries[id].up = 0;
 	secondaries[id].release = 0;
+	secondaries[id].fn = fn;
+	secondaries[id].arg = arg;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return psci_cpu_on(mpidrs[id], (uintptr_t)secondary_entry, id);
+}
+
+int32_t smp_start(unsigned int id)
+{
+	return smp_start_fn(id, NULL, NULL);
 }
 
 int smp_wait_up(unsigned int id, unsigned int timeout_ms)
@@ -84,6 +93,8 @@ void secondary_main(unsigned int id)
 	__atomic_fetch_add(&checkins, 1, __ATOMIC_ACQ_REL);
 	printf("cpu %u up\n", id);
 	__atomic_store_n(&secondaries[id].up, 1, __ATOMIC_RELEASE);
+	if (secondaries[id].fn)
+		secondaries[id].fn(secondaries[id].arg);
 	while (!__atomic_load_n(&secondaries[id].release, __ATOMIC_ACQUIRE))
 		__asm__ volatile("wfe");
 	ret = psci_call(PSCI_CPU_OFF, 0, 0, 0);

@@ -1,7 +1,8 @@
 /*
  * Secondary vCPUs. Logical number 0 is the boot vCPU; the other cpu nodes of
  * the DTB are 1.. in tree order. A started secondary counts itself in,
- * prints "cpu N up", waits to be released, then calls PSCI CPU_OFF.
+ * prints "cpu N up", runs the function it was started with (if any), waits
+ * to be released, then calls PSCI CPU_OFF.
  */
 #ifndef FW_SMP_H
 #define FW_SMP_H
@@ -17,6 +18,8 @@ uint64_t smp_mpidr(unsigned int id);
 
 /* PSCI CPU_ON of secondary id at secondary_entry; returns the PSCI result. */
 int32_t smp_start(unsigned int id);
+/* The same, and the secondary runs fn(arg) (IRQs masked) once it is up. */
+int32_t smp_start_fn(unsigned int id, void (*fn)(void *), void *arg);
 /* Whether secondary id checked in within timeout_ms. */
 int smp_wait_up(unsigned int id, unsigned int timeout_ms);
 /* Lets secondary id go on to CPU_OFF. */

@@ -54,6 +54,7 @@ struct arch_vcpu {
 	bool fp_used;             /* the guest touched FP/SIMD since reset */
 	uint64_t hcr, vmpidr, vttbr;
 	uint64_t cntvoff;
+	uint64_t cntp_ctl, cntp_cval;    /* the emulated EL1 physical timer */
 	struct arch_vgic_state vgic;
 };
 
