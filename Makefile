@@ -35,7 +35,7 @@ TEST_BUNDLE_DIR := $(BUILD)/test-bundle
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 .DEFAULT_GOAL := all
-.PHONY: all run test unit integration defconfig menuconfig savedefconfig clean deps FORCE
+.PHONY: all run test unit integration bench defconfig menuconfig savedefconfig clean deps FORCE
 
 NO_CONFIG_GOALS := clean defconfig menuconfig savedefconfig deps
 ifeq ($(filter-out $(NO_CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -272,6 +272,10 @@ integration: $(BUILD)/mantle.bin $(BUNDLE) $(TEST_BUNDLE)
 	cd tests/integration && MANTLE_BIN=$(CURDIR)/$(BUILD)/mantle.bin \
 		MANTLE_BUNDLE=$(CURDIR)/$(TEST_BUNDLE) MANTLE_LINUX_BUNDLE=$(CURDIR)/$(BUNDLE) QEMU=$(QEMU) \
 		$(PYTHON) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)
+
+# Benchmarks: deterministic (-icount shift=0), never part of make test.
+bench: $(BUILD)/mantle.bin $(BUNDLE)
+	$(PYTHON) tests/bench/linux_boot.py
 
 clean:
 	rm -rf $(BUILD)
