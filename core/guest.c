@@ -271,8 +271,10 @@ static void free_guest(struct guest *g)
 		arch_vcpu_unload(g->vcpus[i]);
 		vcpu_free(g->vcpus[i]);
 	}
-	if (g->vgic)
+	if (g->vgic) {
+		guest_vgic_unlink_passthrough(g);
 		guest_vgic_destroy(g);
+	}
 	if (g->s2.root) {
 		arch_flush_vmid(g->vmid, &g->s2);
 		stage2_destroy(&g->s2);
@@ -340,7 +342,8 @@ struct guest *guest_create(const void *desc, size_t size, const char *source,
 		goto fail;
 	}
 	if (setup_memory(g, err, errlen) || setup_devices(g, err, errlen) ||
-	    guest_vgic_create(g, err, errlen) || guest_load_images(g, err, errlen))
+	    guest_vgic_create(g, err, errlen) || guest_vgic_link_passthrough(g, err, errlen) ||
+	    guest_load_images(g, err, errlen))
 		goto fail;
 	g->cntvoff = arch_counter_read();
 	for (unsigned i = 0; i < g->cfg.nr_vcpus; i++) {
@@ -432,6 +435,10 @@ static int do_reset(struct guest *g)
 	for (unsigned i = 0; i < g->nr_devs; i++)
 		if (g->devs[i].ops->reset)
 			g->devs[i].ops->reset(&g->devs[i]);
+	/* A passthrough interrupt the old guest left active would never fire again. */
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++)
+		if (g->cfg.devs[i].passthrough && g->cfg.devs[i].host_irq && irq_chip())
+			irq_chip()->deactivate(g->cfg.devs[i].host_irq);
 	guest_vgic_reset(g);
 	g->cntvoff = arch_counter_read();
 	reset_vcpus(g);

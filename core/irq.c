@@ -10,6 +10,7 @@ struct irq_desc {
 	irq_handler_fn fn;
 	void *arg;
 	const char *name;
+	bool forwarded;          /* a guest deactivates it (hardware-linked) */
 };
 
 static const struct irqchip *chip;
@@ -31,6 +32,28 @@ int irq_request(uint32_t intid, bool edge, unsigned target_cpu,
 		chip->configure(intid, edge, target_cpu);
 	chip->enable(intid);
 	return 0;
+}
+
+int irq_request_forwarded(uint32_t intid, bool edge, unsigned target_cpu,
+			  irq_handler_fn fn, void *arg, const char *name)
+{
+	if (intid < 32 || intid >= IRQ_MAX)
+		return -1;
+	descs[intid].forwarded = true;
+	return irq_request(intid, edge, target_cpu, fn, arg, name);
+}
+
+void irq_free(uint32_t intid)
+{
+	if (!chip || intid >= IRQ_MAX)
+		return;
+	chip->disable(intid);
+	/* It may be active in a guest that is gone: nobody else would deactivate it. */
+	if (descs[intid].forwarded)
+		chip->deactivate(intid);
+	descs[intid].fn = NULL;
+	descs[intid].name = NULL;
+	descs[intid].forwarded = false;
 }
 
 void irq_enable_local(uint32_t intid)
@@ -91,6 +114,8 @@ void irq_handle_entry(struct arch_regs *regs)
 				descs[intid].fn(intid, descs[intid].arg);
 		}
 		chip->eoi(raw);
+		if (!(intid < IRQ_MAX && descs[intid].forwarded))
+			chip->deactivate(raw);
 	}
 	sched_irq_exit();
 }

@@ -137,11 +137,11 @@ int vserial_bind_console(const char *name)
 		return -1;
 	if (vs->bound)
 		return -2;
-	printf("[%s: Ctrl-] then q returns to the shell]\n", vs->name);
-	log_flush();
+	/* History first, then the banner: everything after the banner is live. */
 	f = spin_lock_irqsave(&vs->lock);
 	replay_history(vs);
 	vs->bound = true;
+	kprintf("\n[%s: live; Ctrl-] then q returns to the shell]\n", vs->name);
 	spin_unlock_irqrestore(&vs->lock, f);
 
 	while (!vs->dead) {

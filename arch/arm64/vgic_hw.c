@@ -18,6 +18,7 @@
 #define ICH_HCR_UIE     (1ULL << 1)
 #define ICH_LR_EOI      (1ULL << 41)
 #define ICH_LR_GROUP    (1ULL << 60)
+#define ICH_LR_HW       (1ULL << 61)
 #define ICH_LR_STATE(s) ((uint64_t)(s) << 62)
 
 /* GICv2 GICH frame */
@@ -27,6 +28,7 @@
 #define GICH_LR(n)      (0x100 + 4 * (n))
 #define GICH_LR_EOI     (1u << 19)
 #define GICH_LR_GRP1    (1u << 30)
+#define GICH_LR_HW      (1u << 31)
 
 #define CNT_CTL_ENABLE  (1u << 0)
 #define CNT_CTL_IMASK   (1u << 1)
@@ -55,7 +57,9 @@ static uint64_t encode_v3(const struct vgic_lr *lr)
 
 	if (lr->group)
 		v |= ICH_LR_GROUP;
-	if (lr->eoi_notify)
+	if (lr->pintid)
+		v |= ICH_LR_HW | ((uint64_t)(lr->pintid & 0x1fff) << 32);
+	else if (lr->eoi_notify)
 		v |= ICH_LR_EOI;
 	return v;
 }
@@ -64,10 +68,12 @@ static uint32_t encode_v2(const struct vgic_lr *lr)
 {
 	uint32_t v = (lr->intid & 0x3ff) | ((uint32_t)(lr->priority >> 3) << 23) | ((uint32_t)lr->state << 28);
 
-	if (lr->intid < 16)
-		v |= (uint32_t)(lr->source & 7) << 10;
 	if (lr->group)
 		v |= GICH_LR_GRP1;
+	if (lr->pintid)
+		return v | GICH_LR_HW | ((lr->pintid & 0x3ff) << 10);
+	if (lr->intid < 16)
+		v |= (uint32_t)(lr->source & 7) << 10;
 	if (lr->eoi_notify)
 		v |= GICH_LR_EOI;
 	return v;

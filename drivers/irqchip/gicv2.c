@@ -18,6 +18,8 @@
 #define GICC_BPR        0x08
 #define GICC_IAR        0x0C
 #define GICC_EOIR       0x10
+#define GICC_DIR        0x1000
+#define GICC_CTLR_EOIMODE (3u << 9)    /* EOImodeS and EOImodeNS: EOI drops priority only */
 
 static uintptr_t gicd, gicc;
 static unsigned nr_lines;
@@ -31,11 +33,12 @@ static void gicv2_cpu_init(void)
 	gic_reset_private(gicd, false);
 	mmio_write32(gicc + GICC_PMR, 0xF0);
 	mmio_write32(gicc + GICC_BPR, 0);
-	mmio_write32(gicc + GICC_CTLR, 1);
+	mmio_write32(gicc + GICC_CTLR, 1 | GICC_CTLR_EOIMODE);
 }
 
 static uint32_t gicv2_ack(void) { return mmio_read32(gicc + GICC_IAR); }
 static void gicv2_eoi(uint32_t raw) { mmio_write32(gicc + GICC_EOIR, raw); }
+static void gicv2_deactivate(uint32_t raw) { mmio_write32(gicc + GICC_DIR, raw); }
 
 static void gicv2_enable(uint32_t intid)
 {
@@ -71,6 +74,7 @@ static struct irqchip gicv2_chip = {
 	.cpu_init = gicv2_cpu_init,
 	.ack = gicv2_ack,
 	.eoi = gicv2_eoi,
+	.deactivate = gicv2_deactivate,
 	.enable = gicv2_enable,
 	.disable = gicv2_disable,
 	.configure = gicv2_configure,

@@ -77,7 +77,8 @@ static void gicv3_cpu_init(void)
 	isb();
 	write_sysreg(icc_pmr_el1, 0xF0);
 	write_sysreg(icc_bpr1_el1, 0);
-	write_sysreg(icc_ctlr_el1, 0);
+	/* EOImode 1: EOI drops priority only, so a forwarded interrupt stays active for its guest. */
+	write_sysreg(icc_ctlr_el1, 1u << 1);
 	write_sysreg(icc_igrpen1_el1, 1);
 	isb();
 }
@@ -96,6 +97,12 @@ static void gicv3_eoi(uint32_t raw)
 }
 
 /* SGIs and PPIs live in this CPU's redistributor, SPIs in the distributor. */
+static void gicv3_deactivate(uint32_t raw)
+{
+	write_sysreg(s3_0_c12_c11_1, raw);      /* ICC_DIR_EL1 */
+	isb();
+}
+
 static uintptr_t enable_frame(uint32_t intid)
 {
 	return intid < 32 ? this_pcpu()->gicr_base + GICR_SGI_BASE : gicd;
@@ -143,6 +150,7 @@ static const struct irqchip gicv3_chip = {
 	.cpu_init = gicv3_cpu_init,
 	.ack = gicv3_ack,
 	.eoi = gicv3_eoi,
+	.deactivate = gicv3_deactivate,
 	.enable = gicv3_enable,
 	.disable = gicv3_disable,
 	.configure = gicv3_configure,

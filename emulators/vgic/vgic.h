@@ -36,6 +36,7 @@ struct vgic_irq {
 	uint8_t active_source;    /* GICv2 SGIs: the source vCPU of the active one */
 	uint8_t sgi_relatch;      /* GICv2 SGIs: sources that sent again while in_lr */
 	uint64_t route;           /* GICv3 IROUTER */
+	uint32_t hw_intid;        /* hardware-linked: the host INTID the guest's deactivation deactivates */
 };
 
 struct vgic_vcpu {
@@ -52,6 +53,7 @@ struct vgic_lr {
 	uint8_t group;
 	uint8_t source;           /* GICv2 SGI source vCPU */
 	bool eoi_notify;          /* ask for a maintenance interrupt on deactivation (level) */
+	uint32_t pintid;          /* hardware-linked: physical INTID, 0 = none */
 };
 
 struct vgic {
@@ -72,6 +74,10 @@ void vgic_reset(struct vgic *v);
 
 /* A device's interrupt input. For a private interrupt, vcpu says whose. */
 void vgic_set_line(struct vgic *v, unsigned vcpu, uint32_t intid, bool level);
+/* Link an SPI to a host interrupt (0 unlinks): list registers carry the HW bit for it. */
+void vgic_set_hw(struct vgic *v, uint32_t intid, uint32_t hw_intid);
+/* The linked host interrupt fired (it stays active until the guest deactivates this one). */
+void vgic_raise_hw(struct vgic *v, uint32_t intid);
 /* A GICv2 SGI write (GICD_SGIR) or GICv3 ICC_SGI1R_EL1 value, sent by vCPU src. */
 void vgic_v2_sgir(struct vgic *v, unsigned src, uint32_t val);
 void vgic_v3_sgi1r(struct vgic *v, unsigned src, uint64_t val);

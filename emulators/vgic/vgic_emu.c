@@ -10,6 +10,7 @@
 #include <mantle/sched.h>
 #include <mantle/irq.h>
 #include <mantle/heap.h>
+#include <mantle/guest_config.h>
 #include "vgic_emu.h"
 
 void guest_vcpu_kick(struct vcpu *v);
@@ -146,6 +147,10 @@ void guest_vgic_reset(struct guest *g)
 {
 	irqflags_t f = spin_lock_irqsave(&g->vgic->lock);
 	vgic_reset(&g->vgic->model);
+	/* The links are Mantle's, not guest state: they survive a guest reset. */
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++)
+		if (g->cfg.devs[i].passthrough && g->cfg.devs[i].host_irq && g->cfg.devs[i].irq)
+			vgic_set_hw(&g->vgic->model, g->cfg.devs[i].irq, g->cfg.devs[i].host_irq);
 	spin_unlock_irqrestore(&g->vgic->lock, f);
 }
 
@@ -182,4 +187,47 @@ void guest_vgic_sgi1r(struct guest *g, unsigned vcpu, uint64_t val)
 	f = spin_lock_irqsave(&g->vgic->lock);
 	vgic_v3_sgi1r(&g->vgic->model, vcpu, val);
 	spin_unlock_irqrestore(&g->vgic->lock, f);
+}
+
+/* Host handler of a passthrough interrupt: raise the guest's linked SPI; the guest deactivates it. */
+static void passthrough_irq(uint32_t host_intid, void *arg)
+{
+	struct guest *g = arg;
+	irqflags_t f;
+
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++) {
+		const struct guest_dev_config *dc = &g->cfg.devs[i];
+		if (!dc->passthrough || dc->host_irq != host_intid)
+			continue;
+		f = spin_lock_irqsave(&g->vgic->lock);
+		vgic_raise_hw(&g->vgic->model, dc->irq);
+		spin_unlock_irqrestore(&g->vgic->lock, f);
+	}
+}
+
+int guest_vgic_link_passthrough(struct guest *g, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++) {
+		const struct guest_dev_config *dc = &g->cfg.devs[i];
+		if (!dc->passthrough || !dc->host_irq || !dc->irq)
+			continue;
+		vgic_set_hw(&g->vgic->model, dc->irq, dc->host_irq);
+		/* Taken where the guest's first vCPU runs, which is where its SPIs go by default. */
+		if (irq_request_forwarded(dc->host_irq, false, g->cfg.vcpus[0].pcpu, passthrough_irq, g,
+					  g->name)) {
+			snprintf(err, errlen, "%s: %s: cannot take host interrupt %u", g->source, dc->name,
+				 dc->host_irq);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void guest_vgic_unlink_passthrough(struct guest *g)
+{
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++) {
+		const struct guest_dev_config *dc = &g->cfg.devs[i];
+		if (dc->passthrough && dc->host_irq && dc->irq && irq_name(dc->host_irq) == g->name)
+			irq_free(dc->host_irq);
+	}
 }

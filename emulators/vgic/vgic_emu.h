@@ -31,5 +31,8 @@ void guest_vgic_set_line(struct guest *g, unsigned vcpu, uint32_t intid, bool le
 bool guest_vgic_has_pending(struct guest *g, unsigned vcpu);
 void guest_vgic_sgi1r(struct guest *g, unsigned vcpu, uint64_t val);
 unsigned guest_vgic_version(const struct guest *g);
+/* Deliver the guest's passthrough interrupts as hardware-linked virtual ones. */
+int guest_vgic_link_passthrough(struct guest *g, char *err, size_t errlen);
+void guest_vgic_unlink_passthrough(struct guest *g);
 
 #endif

@@ -135,6 +135,26 @@ void vgic_update(struct vgic *v, unsigned vcpu, uint32_t intid)
 		v->kick(v->kick_ctx, target);
 }
 
+void vgic_set_hw(struct vgic *v, uint32_t intid, uint32_t hw_intid)
+{
+	struct vgic_irq *irq = vgic_irq(v, 0, intid);
+
+	if (irq && intid >= VGIC_NR_PRIVATE)
+		irq->hw_intid = hw_intid;
+}
+
+void vgic_raise_hw(struct vgic *v, uint32_t intid)
+{
+	struct vgic_irq *irq = vgic_irq(v, 0, intid);
+
+	if (!irq || intid < VGIC_NR_PRIVATE || !irq->hw_intid)
+		return;
+	/* One physical activation, one virtual one: latched like an edge. */
+	irq->latch = true;
+	irq->relatch = irq->in_lr;
+	vgic_update(v, 0, intid);
+}
+
 void vgic_set_line(struct vgic *v, unsigned vcpu, uint32_t intid, bool level)
 {
 	struct vgic_irq *irq = vgic_irq(v, vcpu, intid);
@@ -281,7 +301,11 @@ unsigned vgic_flush(struct vgic *v, unsigned idx, struct vgic_lr *lrs, unsigned 
 			lr.state |= LR_ACTIVE;
 		if (lr_pending_state(v, irq, i))
 			lr.state |= LR_PENDING;
-		lr.eoi_notify = !irq->edge;
+		/* A hardware-linked interrupt's deactivation goes to the GIC itself: no notification. */
+		lr.eoi_notify = !irq->edge && !irq->hw_intid;
+		lr.pintid = irq->hw_intid;
+		if (irq->hw_intid && (lr.state & LR_ACTIVE))
+			lr.state = LR_ACTIVE;      /* pending-and-active is not allowed with the HW bit */
 		if (v2_sgi(v, i)) {
 			/*
 			 * One source per LR. An active SGI keeps the source it was

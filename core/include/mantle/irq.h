@@ -22,7 +22,8 @@ struct irqchip {
 	unsigned version;                         /* 2 or 3 */
 	void (*cpu_init)(void);                   /* on each CPU as it comes up */
 	uint32_t (*ack)(void);                    /* raw IAR: INTID in bits 9:0, >= 1020 spurious */
-	void (*eoi)(uint32_t raw);                /* the value ack() returned */
+	void (*eoi)(uint32_t raw);                /* priority drop: the value ack() returned */
+	void (*deactivate)(uint32_t raw);         /* EOImode 1: the interrupt is inactive again */
 	void (*enable)(uint32_t intid);
 	void (*disable)(uint32_t intid);
 	void (*configure)(uint32_t intid, bool edge, unsigned target_cpu);
@@ -36,6 +37,16 @@ const struct irqchip *irq_chip(void);
 /* Install a handler; SPIs are routed to target_cpu, PPIs/SGIs enabled on the calling CPU. */
 int irq_request(uint32_t intid, bool edge, unsigned target_cpu,
 		irq_handler_fn fn, void *arg, const char *name);
+/*
+ * A host interrupt forwarded to a guest as a hardware-linked virtual
+ * interrupt: after fn runs, Mantle only drops the priority; the guest's
+ * deactivation of the virtual interrupt deactivates this one.
+ */
+int irq_request_forwarded(uint32_t intid, bool edge, unsigned target_cpu,
+			  irq_handler_fn fn, void *arg, const char *name);
+/* Give an interrupt back: disabled, inactive, handler gone. */
+void irq_free(uint32_t intid);
+
 /* Enable a per-CPU interrupt (PPI/SGI) on the calling CPU. */
 void irq_enable_local(uint32_t intid);
 void irq_send_sgi(unsigned cpu, uint32_t sgi);

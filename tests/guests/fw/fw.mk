@@ -23,7 +23,7 @@ FW_LIBFDT  := /usr/lib/aarch64-linux-gnu/libfdt.a
 
 # Link order is test order: the suites run in the order of their files here.
 FW_SRCS := start.S vectors.S mmu.c cpu.c fault.c uart.c console.c dtb.c psci.c libc.c \
-	smp.c gic.c dsl.c main.c shell.c \
+	smp.c gic.c dsl.c main.c shell.c rtcirq.c \
 	tests_psci.c tests_hvc.c tests_sysreg.c tests_wfx.c tests_mmio.c tests_isolation.c \
 	tests_irq.c
 FW_OBJS := $(patsubst %,$(FW_OUT)/%.o,$(FW_SRCS))

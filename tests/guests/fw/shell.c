@@ -11,6 +11,7 @@
 #include "fault.h"
 #include "psci.h"
 #include "shell.h"
+#include "rtcirq.h"
 #include "uart.h"
 
 #define LINE_MAX_LEN 128
@@ -23,6 +24,7 @@ static const char help_text[] =
 	"  read ADDR          32-bit load (hex address): the value or the fault\n"
 	"  write ADDR VALUE   32-bit store (hex): done or the fault\n"
 	"  hello              greet with the guest's name\n"
+	"  rtcirq ADDR INTID  a PL031 at ADDR (hex) raises INTID (decimal) twice\n"
 	"  off                PSCI SYSTEM_OFF\n"
 	"  reset              PSCI SYSTEM_RESET\n"
 	"  crash              take an exception with no vectors (exception loop)\n"
@@ -139,6 +141,19 @@ static void execute(int argc, char **argv)
 		cmd_read(argc, argv);
 	} else if (strcmp(cmd, "write") == 0) {
 		cmd_write(argc, argv);
+	} else if (strcmp(cmd, "rtcirq") == 0) {
+		uint64_t addr, intid = 0;
+		const char *p = argc == 3 ? argv[2] : "";
+		if (argc != 3 || parse_hex(argv[1], &addr) || !*p) {
+			printf("usage: rtcirq ADDR INTID\n");
+			return;
+		}
+		for (; *p >= '0' && *p <= '9'; p++)
+			intid = intid * 10 + (uint64_t)(*p - '0');
+		if (*p || intid < 32 || intid > 1019)
+			printf("usage: rtcirq ADDR INTID (an SPI: 32..1019)\n");
+		else
+			rtc_irq_test(addr, (unsigned int)intid);
 	} else if (strcmp(cmd, "hello") == 0) {
 		printf("fw: hello from %s\n", platform.model);
 	} else if (strcmp(cmd, "off") == 0) {
