@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cpu.h"
 #include "gic.h"
+#include "mmio.h"
 #include "smp.h"
 
 /* Distributor (both versions) and, from 0x80 up, the GICv3 SGI_base frame. */
@@ -84,38 +85,6 @@ static struct gic_cpu {
 } cpus[FW_MAX_CPUS];
 
 static gic_handler_t handlers[GIC_MAX_INTID];
-
-/*
- * MMIO: one plain LDR/STR each, no writeback and no pairs, which the
- * compiler might make of volatile pointer accesses in a loop: a hypervisor
- * emulating the GIC can only decode an access whose syndrome describes it
- * (ESR_EL2.ISV), and loads/stores with writeback or pairs have none.
- */
-static inline uint32_t rd32(uintptr_t addr)
-{
-	uint32_t val;
-
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(val) : "r"(addr) : "memory");
-	return val;
-}
-
-static inline void wr32(uintptr_t addr, uint32_t val)
-{
-	__asm__ volatile("str %w0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
-}
-
-static inline uint64_t rd64(uintptr_t addr)
-{
-	uint64_t val;
-
-	__asm__ volatile("ldr %0, [%1]" : "=r"(val) : "r"(addr) : "memory");
-	return val;
-}
-
-static inline void wr64(uintptr_t addr, uint64_t val)
-{
-	__asm__ volatile("str %x0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
-}
 
 static inline void dsb_sy(void)
 {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include "gic.h"
 #include "rtcirq.h"
+#include "mmio.h"
 
 #define RTCDR    0x00
 #define RTCMR    0x04
@@ -19,18 +20,6 @@
 
 static uintptr_t rtc;
 static volatile unsigned int hits;
-
-static inline uint32_t rd32(uintptr_t a)
-{
-	uint32_t v;
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static inline void wr32(uintptr_t a, uint32_t v)
-{
-	__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(a) : "memory");
-}
 
 static uint64_t counter(void)
 {
