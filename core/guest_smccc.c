@@ -4,6 +4,8 @@
  * returns NOT_SUPPORTED, as the convention requires.
  */
 #include <stdio.h>
+#include <string.h>
+#include <arch/vcpu_arch.h>
 #include <arch/vcpu_regs.h>
 #include <mantle/guest.h>
 #include <mantle/vcpu.h>
@@ -85,7 +87,10 @@ static uint64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint
 	t->arch->regs.x[0] = context;
 	t->arch->regs.pc = entry;
 	t->arch->regs.pstate = PSTATE_EL1H_MASKED;
+	/* A fresh EL1 (MMU off): forget any older state still live in its CPU's registers. */
+	memset(&t->arch->sys, 0, sizeof(t->arch->sys));
 	t->arch->sys.sctlr = 0x30D00800UL;
+	arch_vcpu_unload(t);
 	t->power = VCPU_POWER_ON;
 	spin_unlock_irqrestore(&g->lock, f);
 	sched_wake(t);
@@ -120,7 +125,8 @@ uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc)
 	case PSCI_CPU_ON_64:
 		return cpu_on(v, args[1], args[2], args[3]);
 	case PSCI_CPU_OFF:
-		v->power = VCPU_POWER_OFF;      /* the vCPU loop parks it */
+		/* Applied by guest_smccc_finish, once the exit has stopped writing this vCPU's registers. */
+		v->off_requested = true;
 		return RET_SUCCESS;
 	case PSCI_CPU_SUSPEND_32:
 	case PSCI_CPU_SUSPEND_64:
@@ -148,4 +154,21 @@ uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc)
 	default:
 		return RET_NOT_SUPPORTED;
 	}
+}
+
+void guest_smccc_finish(struct vcpu *v)
+{
+	irqflags_t f;
+
+	if (!v->off_requested)
+		return;
+	v->off_requested = false;
+	/*
+	 * From here on CPU_ON from a sibling may rewrite the registers: this
+	 * thread only parks (the vCPU loop sees the power state) and does not
+	 * touch them again.
+	 */
+	f = spin_lock_irqsave(&v->guest->lock);
+	v->power = VCPU_POWER_OFF;
+	spin_unlock_irqrestore(&v->guest->lock, f);
 }

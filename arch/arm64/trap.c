@@ -235,6 +235,7 @@ static void handle_smccc(struct vcpu *v, bool smc)
 	if (smc)
 		a->regs.pc += 4;
 	a->regs.x[0] = guest_smccc_call(v, args, smc);
+	guest_smccc_finish(v);
 }
 
 void arch_vcpu_handle_exit(struct vcpu *v, int exit)

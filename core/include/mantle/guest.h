@@ -82,6 +82,8 @@ void *guest_ipa_to_host(struct guest *g, uint64_t ipa, uint64_t len);
 
 /* ---- called from the arch exit handlers on the vCPU's own thread ---- */
 uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc);
+/* After the call's result is in the vCPU's registers: apply a CPU_OFF. */
+void guest_smccc_finish(struct vcpu *v);
 bool guest_mmio_claims(struct vcpu *v, uint64_t ipa);
 /* 0, or -1 when the device refused the access (the guest gets an abort). */
 int guest_mmio_access(struct vcpu *v, uint64_t ipa, bool write, unsigned size, uint64_t *data);

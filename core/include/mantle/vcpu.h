@@ -43,6 +43,7 @@ struct vcpu {
 	unsigned index;                /* number within its guest */
 	volatile int power;            /* enum vcpu_power */
 	volatile bool in_wfi;
+	bool off_requested;            /* PSCI CPU_OFF seen, applied when the exit is done */
 	uint64_t exits;
 	struct timer_event timer_wake;   /* follows the vtimer while the vCPU's state is off the CPU */
 	struct timer_event ptimer_event; /* deadline of the emulated EL1 physical timer */
