@@ -89,7 +89,7 @@ static uint64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint
 	t->arch->regs.pstate = PSTATE_EL1H_MASKED;
 	/* A fresh EL1 (MMU off): forget any older state still live in its CPU's registers. */
 	memset(&t->arch->sys, 0, sizeof(t->arch->sys));
-	t->arch->sys.sctlr = 0x30D00800UL;
+	t->arch->sys.sctlr = SCTLR_EL1_RESET;
 	arch_vcpu_unload(t);
 	t->power = VCPU_POWER_ON;
 	spin_unlock_irqrestore(&g->lock, f);

@@ -12,27 +12,20 @@
 #include <mantle/timer.h>
 #include <vgic/vgic_emu.h>
 
-#define CTL_ENABLE  (1u << 0)
-#define CTL_IMASK   (1u << 1)
-#define CTL_ISTATUS (1u << 2)
-
-/* Encodings (op0, op1, CRn, CRm, op2 packed as in trap.c). */
-#define SYS_ENC(op0, op1, crn, crm, op2) \
-	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
-#define ENC_CNTP_TVAL SYS_ENC(3, 3, 14, 2, 0)
-#define ENC_CNTP_CTL  SYS_ENC(3, 3, 14, 2, 1)
-#define ENC_CNTP_CVAL SYS_ENC(3, 3, 14, 2, 2)
+#define ENC_CNTP_TVAL SYSREG_ENC(3, 3, 14, 2, 0)
+#define ENC_CNTP_CTL  SYSREG_ENC(3, 3, 14, 2, 1)
+#define ENC_CNTP_CVAL SYSREG_ENC(3, 3, 14, 2, 2)
 
 static bool expired(const struct arch_vcpu *a)
 {
-	return (a->cntp_ctl & CTL_ENABLE) && arch_counter_read() >= a->cntp_cval;
+	return (a->cntp_ctl & CNT_CTL_ENABLE) && arch_counter_read() >= a->cntp_cval;
 }
 
 /* The timer's output: enabled, expired, not masked. */
 bool ptimer_line(const struct vcpu *v)
 {
 	const struct arch_vcpu *a = v->arch;
-	return expired(a) && !(a->cntp_ctl & CTL_IMASK);
+	return expired(a) && !(a->cntp_ctl & CNT_CTL_IMASK);
 }
 
 static void ptimer_fire(struct timer_event *ev, void *arg)
@@ -49,7 +42,7 @@ static void ptimer_update(struct vcpu *v)
 	if (!v->ptimer_event.fn)
 		timer_event_init(&v->ptimer_event, "ptimer", ptimer_fire, v);
 	timer_event_stop(&v->ptimer_event);
-	if ((a->cntp_ctl & (CTL_ENABLE | CTL_IMASK)) == CTL_ENABLE && !expired(a))
+	if ((a->cntp_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE && !expired(a))
 		timer_event_start_at(&v->ptimer_event, timer_ticks_to_ns(a->cntp_cval));
 	guest_vgic_set_line(v->guest, v->index, PTIMER_INTID, ptimer_line(v));
 }
@@ -61,9 +54,9 @@ bool ptimer_sysreg(struct vcpu *v, unsigned enc, bool read, uint64_t *val)
 	switch (enc) {
 	case ENC_CNTP_CTL:
 		if (read)
-			*val = (a->cntp_ctl & (CTL_ENABLE | CTL_IMASK)) | (expired(a) ? CTL_ISTATUS : 0);
+			*val = (a->cntp_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) | (expired(a) ? CNT_CTL_ISTATUS : 0);
 		else
-			a->cntp_ctl = *val & (CTL_ENABLE | CTL_IMASK);
+			a->cntp_ctl = *val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
 		break;
 	case ENC_CNTP_CVAL:
 		if (read)

@@ -76,11 +76,9 @@ void arch_inject_pabt(struct vcpu *v, uint64_t far)
 
 /* ---- system registers ---------------------------------------------------- */
 
-#define SYS_ENC(op0, op1, crn, crm, op2) \
-	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
 #define ID_READ(crm, op2) \
-	case SYS_ENC(3, 0, 0, crm, op2): return read_sysreg(s3_0_c0_c##crm##_##op2)
+	case SYSREG_ENC(3, 0, 0, crm, op2): return read_sysreg(s3_0_c0_c##crm##_##op2)
 #define ID_ROW(crm) \
 	ID_READ(crm, 0); ID_READ(crm, 1); ID_READ(crm, 2); ID_READ(crm, 3); \
 	ID_READ(crm, 4); ID_READ(crm, 5); ID_READ(crm, 6); ID_READ(crm, 7)
@@ -104,40 +102,40 @@ static uint64_t id_reg_sanitized(unsigned enc)
 	uint64_t v = id_reg_raw(enc);
 
 	switch (enc) {
-	case SYS_ENC(3, 0, 0, 4, 0):           /* ID_AA64PFR0_EL1 */
+	case SYSREG_ENC(3, 0, 0, 4, 0):           /* ID_AA64PFR0_EL1 */
 		v = clear_field(v, 28);        /* RAS */
 		v = clear_field(v, 32);        /* SVE */
 		v = clear_field(v, 36);        /* SEL2 */
 		v = clear_field(v, 40);        /* MPAM */
 		v = clear_field(v, 44);        /* AMU */
 		break;
-	case SYS_ENC(3, 0, 0, 4, 1):           /* ID_AA64PFR1_EL1 */
+	case SYSREG_ENC(3, 0, 0, 4, 1):           /* ID_AA64PFR1_EL1 */
 		v = clear_field(v, 8);         /* MTE */
 		v = clear_field(v, 12);        /* RAS_frac */
 		v = clear_field(v, 16);        /* MPAM_frac */
 		v = clear_field(v, 24);        /* SME */
 		break;
-	case SYS_ENC(3, 0, 0, 4, 4):           /* ID_AA64ZFR0_EL1 */
-	case SYS_ENC(3, 0, 0, 4, 5):           /* ID_AA64SMFR0_EL1 */
+	case SYSREG_ENC(3, 0, 0, 4, 4):           /* ID_AA64ZFR0_EL1 */
+	case SYSREG_ENC(3, 0, 0, 4, 5):           /* ID_AA64SMFR0_EL1 */
 		v = 0;
 		break;
-	case SYS_ENC(3, 0, 0, 5, 0):           /* ID_AA64DFR0_EL1 */
+	case SYSREG_ENC(3, 0, 0, 5, 0):           /* ID_AA64DFR0_EL1 */
 		v = clear_field(v, 4);         /* TraceVer */
 		v = clear_field(v, 32);        /* PMSVer (SPE) */
 		v = clear_field(v, 40);        /* TraceFilt */
 		v = clear_field(v, 44);        /* TraceBuffer */
 		v = clear_field(v, 52);        /* BRBE */
 		break;
-	case SYS_ENC(3, 0, 0, 7, 1):           /* ID_AA64MMFR1_EL1 */
+	case SYSREG_ENC(3, 0, 0, 7, 1):           /* ID_AA64MMFR1_EL1 */
 		v = clear_field(v, 16);        /* LO: LOR registers are trapped, not switched */
 		break;
-	case SYS_ENC(3, 0, 0, 6, 1):           /* ID_AA64ISAR1_EL1: pointer authentication */
+	case SYSREG_ENC(3, 0, 0, 6, 1):           /* ID_AA64ISAR1_EL1: pointer authentication */
 		v = clear_field(v, 4);
 		v = clear_field(v, 8);
 		v = clear_field(v, 24);
 		v = clear_field(v, 28);
 		break;
-	case SYS_ENC(3, 0, 0, 6, 2):           /* ID_AA64ISAR2_EL1: pointer authentication (QARMA3) */
+	case SYSREG_ENC(3, 0, 0, 6, 2):           /* ID_AA64ISAR2_EL1: pointer authentication (QARMA3) */
 		v = clear_field(v, 8);
 		v = clear_field(v, 12);
 		break;
@@ -147,7 +145,7 @@ static uint64_t id_reg_sanitized(unsigned enc)
 
 uint64_t arch_guest_id_reg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2)
 {
-	return id_reg_sanitized(SYS_ENC(op0, op1, crn, crm, op2));
+	return id_reg_sanitized(SYSREG_ENC(op0, op1, crn, crm, op2));
 }
 
 static void handle_sysreg(struct vcpu *v, uint64_t esr)
@@ -156,7 +154,7 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 	unsigned op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7;
 	unsigned crn = (esr >> 10) & 0xf, rt = (esr >> 5) & 0x1f, crm = (esr >> 1) & 0xf;
 	bool read = esr & 1;
-	unsigned enc = SYS_ENC(op0, op1, crn, crm, op2);
+	unsigned enc = SYSREG_ENC(op0, op1, crn, crm, op2);
 
 	uint64_t val = read ? 0 : reg_read(a, rt);
 
@@ -165,11 +163,11 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 	} else if (ptimer_sysreg(v, enc, read, &val)) {
 		if (read)
 			reg_write(a, rt, val);
-	} else if (!read && (enc == SYS_ENC(3, 0, 12, 11, 5) || enc == SYS_ENC(3, 1, 12, 11, 6) ||
-			     enc == SYS_ENC(3, 2, 12, 11, 7)) && v->guest->vgic) {
+	} else if (!read && (enc == SYSREG_ENC(3, 0, 12, 11, 5) || enc == SYSREG_ENC(3, 1, 12, 11, 6) ||
+			     enc == SYSREG_ENC(3, 2, 12, 11, 7)) && v->guest->vgic) {
 		/* ICC_SGI1R/ASGI1R/SGI0R_EL1: a virtual IPI through the vGICv3. */
 		guest_vgic_sgi1r(v->guest, v->index, reg_read(a, rt));
-	} else if (enc == SYS_ENC(3, 0, 1, 0, 1)) {
+	} else if (enc == SYSREG_ENC(3, 0, 1, 0, 1)) {
 		/* ACTLR_EL1: its bits are implementation defined; guests get RAZ/WI. */
 		if (read)
 			reg_write(a, rt, 0);

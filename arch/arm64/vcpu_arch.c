@@ -35,7 +35,6 @@ void vtimer_cpu_init(void);
 #define HCR_GUEST  (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_FB | \
 		    HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TLOR | HCR_RW)
 
-#define SCTLR_EL1_RESET 0x30D00800UL     /* RES1 bits, MMU and caches off */
 
 int __guest_enter(struct guest_gprs *regs);
 void vgic_hw_enter(struct vcpu *v);

@@ -30,9 +30,6 @@
 #define GICH_LR_GRP1    (1u << 30)
 #define GICH_LR_HW      (1u << 31)
 
-#define CNT_CTL_ENABLE  (1u << 0)
-#define CNT_CTL_IMASK   (1u << 1)
-#define CNT_CTL_ISTATUS (1u << 2)
 
 void vtimer_before_entry(struct vcpu *v, bool in_flight);
 bool ptimer_line(const struct vcpu *v);

@@ -16,8 +16,6 @@
 #include <mantle/log.h>
 #include <vgic/vgic_emu.h>
 
-#define CNT_CTL_ENABLE  (1u << 0)
-#define CNT_CTL_IMASK   (1u << 1)
 
 static bool ppi_enabled[CONFIG_MAX_CPUS];
 

@@ -190,7 +190,7 @@ static const char *prot_name(enum s2_prot p)
 
 static void memmap_flush(struct memmap_run *r)
 {
-	char sz[24], blk[24];
+	char blk[24];
 
 	if (!r->open)
 		return;
@@ -198,7 +198,6 @@ static void memmap_flush(struct memmap_run *r)
 	       (unsigned long long)(r->next_ipa - 1), (unsigned long long)r->first.pa,
 	       prot_name(r->first.prot), (unsigned long long)r->count,
 	       fmt_size(blk, sizeof(blk), r->first.size));
-	(void)sz;
 	r->open = false;
 }
 

@@ -11,8 +11,6 @@
 #include <mantle/irq.h>
 #include <mantle/log.h>
 
-#define CNT_CTL_ENABLE  (1u << 0)
-#define CNT_CTL_IMASK   (1u << 1)
 #define HYP_TIMER_PPI_DEFAULT 26
 
 static uint32_t hyp_intid = HYP_TIMER_PPI_DEFAULT;

@@ -67,6 +67,15 @@
 #define ESR_EC_SHIFT        26
 #define ESR_EC_MASK         UL(0x3F)
 
+/* CNT{P,V,HP}_CTL: the generic timer's control bits. */
+#define CNT_CTL_ENABLE      (UL(1) << 0)
+#define CNT_CTL_IMASK       (UL(1) << 1)
+#define CNT_CTL_ISTATUS     (UL(1) << 2)
+
+/* A system register as ESR_EL2's ISS for a trapped MSR/MRS names it, packed into one number. */
+#define SYSREG_ENC(op0, op1, crn, crm, op2) \
+	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+
 /* DAIF bits as seen by msr daifset/daifclr */
 #define DAIF_IRQ_BIT        (UL(1) << 7)
 

@@ -59,5 +59,6 @@ struct arch_vcpu {
 };
 
 #define PSTATE_EL1H_MASKED 0x3C5ULL   /* EL1h, D, A, I, F masked: reset and exception entry */
+#define SCTLR_EL1_RESET    0x30D00800ULL /* RES1 bits only: MMU and caches off */
 #endif
 #endif
