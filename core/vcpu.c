@@ -113,22 +113,3 @@ void vcpu_free(struct vcpu *v)
 	heap_free(v->stack);
 	heap_free(v);
 }
-
-struct vcpu *vcpu_find_by_id(int64_t id)
-{
-	struct list_node *pos;
-	struct vcpu *found = NULL;
-
-	if (id < 0)
-		return NULL;
-	vcpu_list_lock();
-	list_for_each(pos, &all_vcpus) {
-		struct vcpu *v = list_entry(pos, struct vcpu, all_node);
-		if ((int64_t)v->id == id) {
-			found = v;
-			break;
-		}
-	}
-	vcpu_list_unlock();
-	return found;
-}

@@ -45,8 +45,11 @@ void fpsimd_save(struct guest_fpregs *fp);
 void fpsimd_restore(const struct guest_fpregs *fp);
 
 static unsigned ipa_bits;
-/* Which vCPU's EL1 state the CPU holds (vCPU ids are never reused). */
-static int64_t loaded_vcpu[CONFIG_MAX_CPUS] = { [0 ... CONFIG_MAX_CPUS - 1] = -1 };
+/*
+ * Which vCPU's EL1 state each CPU holds. A vCPU leaves every slot
+ * (arch_vcpu_unload) before it is freed, so a pointer here is always live.
+ */
+static struct vcpu *loaded_vcpu[CONFIG_MAX_CPUS];
 
 unsigned arch_guest_ipa_bits(void)
 {
@@ -160,7 +163,7 @@ static void sysregs_restore(const struct guest_sysregs *s)
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
 }
 
-int64_t arch_loaded_vcpu_id(void)
+struct vcpu *arch_loaded_vcpu(void)
 {
 	return loaded_vcpu[this_cpu_id()];
 }
@@ -168,8 +171,8 @@ int64_t arch_loaded_vcpu_id(void)
 void arch_vcpu_unload(struct vcpu *v)
 {
 	for (unsigned c = 0; c < CONFIG_MAX_CPUS; c++)
-		if (loaded_vcpu[c] == (int64_t)v->id)
-			loaded_vcpu[c] = -1;
+		if (loaded_vcpu[c] == v)
+			loaded_vcpu[c] = NULL;
 }
 
 /* Save the EL1 state of whichever vCPU this CPU holds, if it is not v. IRQs masked. */
@@ -178,16 +181,16 @@ void arch_vcpu_load_el1(struct vcpu *v)
 	unsigned cpu = this_cpu_id();
 	struct vcpu *prev;
 
-	if (loaded_vcpu[cpu] == (int64_t)v->id)
+	prev = loaded_vcpu[cpu];
+	if (prev == v)
 		return;
-	prev = vcpu_find_by_id(loaded_vcpu[cpu]);
-	if (prev && prev->arch) {
+	if (prev) {
 		sysregs_save(&prev->arch->sys);
 		vtimer_unloaded(prev);
 	}
 	write_sysreg(cntvoff_el2, v->arch->cntvoff);
 	sysregs_restore(&v->arch->sys);
-	loaded_vcpu[cpu] = (int64_t)v->id;
+	loaded_vcpu[cpu] = v;
 	vtimer_loaded(v);
 }
 

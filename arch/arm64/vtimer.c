@@ -19,7 +19,7 @@
 
 static bool ppi_enabled[CONFIG_MAX_CPUS];
 
-int64_t arch_loaded_vcpu_id(void);
+struct vcpu *arch_loaded_vcpu(void);
 
 static void raise_vtimer(struct vcpu *v)
 {
@@ -28,7 +28,7 @@ static void raise_vtimer(struct vcpu *v)
 
 static void vtimer_ppi(uint32_t intid, void *arg)
 {
-	struct vcpu *v = vcpu_find_by_id(arch_loaded_vcpu_id());
+	struct vcpu *v = arch_loaded_vcpu();
 
 	irq_chip()->disable(VTIMER_INTID);
 	ppi_enabled[this_cpu_id()] = false;

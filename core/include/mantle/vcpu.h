@@ -64,7 +64,6 @@ struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, un
 			       uint64_t slice_ns, void (*entry)(void *));
 /* Free a vCPU whose thread is dead and off its CPU. */
 void vcpu_free(struct vcpu *v);
-struct vcpu *vcpu_find_by_id(int64_t id);
 
 /* Make v visible to vcpu_list() (idle vCPUs; orphans are added on creation). */
 void vcpu_list_add(struct vcpu *v);
