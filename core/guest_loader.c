@@ -137,28 +137,40 @@ int guest_load_images(struct guest *g, char *err, size_t errlen)
 		return -1;
 	g->entry_ipa = g->cfg.has_entry ? g->cfg.entry : load_ipa;
 
-	/* DTB at the top of boot RAM, the initrd just below it. */
+	/* DTB at the top of boot RAM (a DTB_MAX slot when Mantle writes it), the initrd just below. */
+	g->initrd_size = 0;
+	if (g->cfg.initrd[0]) {
+		if (find_file(g->cfg.initrd, &initrd, g->source, err, errlen))
+			return -1;
+		g->initrd_size = initrd.size;
+	}
 	if (g->cfg.dtb[0]) {
+		/* Checked once copied into guest RAM: the bundle copy may be misaligned for libfdt. */
 		if (find_file(g->cfg.dtb, &dtb, g->source, err, errlen))
 			return -1;
-		/* Checked once copied into guest RAM: the bundle copy may be misaligned for libfdt. */
 		dtb_size = dtb.size;
 	} else {
+		dtb_size = DTB_MAX;
+	}
+	top = ram->ipa + ram->size;
+	g->dtb_ipa = (top - dtb_size) & ~(uint64_t)(DTB_ALIGN - 1);
+	g->initrd_ipa = (g->dtb_ipa - g->initrd_size) & ~0xFFFULL;
+	if (g->initrd_size && (g->initrd_ipa < kernel_end || g->initrd_ipa > g->dtb_ipa)) {
+		snprintf(err, errlen, "%s: initrd %s does not fit in RAM above the kernel",
+			 g->source, g->cfg.initrd);
+		return -1;
+	}
+	if (g->dtb_ipa < kernel_end) {
+		snprintf(err, errlen, "%s: no room for the DTB above the kernel in %s", g->source, ram->name);
+		return -1;
+	}
+	if (!g->cfg.dtb[0]) {
+		/* Built now: it names the initrd's place, known only from here on. */
 		dtb_buf = heap_alloc(DTB_MAX);
 		if (!dtb_buf) {
 			snprintf(err, errlen, "%s: out of memory for the guest DTB", g->source);
 			return -1;
 		}
-		/* The DTB names the initrd, so find its size before building. */
-		g->initrd_size = 0;
-		if (g->cfg.initrd[0]) {
-			if (find_file(g->cfg.initrd, &initrd, g->source, err, errlen))
-				goto out;
-			g->initrd_size = initrd.size;
-		}
-		top = ram->ipa + ram->size;
-		g->dtb_ipa = (top - DTB_MAX) & ~(uint64_t)(DTB_ALIGN - 1);
-		g->initrd_ipa = (g->dtb_ipa - g->initrd_size) & ~0xFFFULL;
 		if (guest_fdt_build(g, dtb_buf, DTB_MAX) < 0) {
 			snprintf(err, errlen, "%s: cannot build the guest DTB", g->source);
 			goto out;
@@ -166,25 +178,9 @@ int guest_load_images(struct guest *g, char *err, size_t errlen)
 		dtb.data = dtb_buf;
 		dtb_size = fdt_totalsize(dtb_buf);
 	}
-	top = ram->ipa + ram->size;
-	g->dtb_ipa = (top - (dtb_buf ? DTB_MAX : dtb_size)) & ~(uint64_t)(DTB_ALIGN - 1);
-	if (g->cfg.initrd[0]) {
-		if (find_file(g->cfg.initrd, &initrd, g->source, err, errlen))
-			goto out;
-		g->initrd_size = initrd.size;
-		g->initrd_ipa = (g->dtb_ipa - initrd.size) & ~0xFFFULL;
-		if (g->initrd_ipa < kernel_end || g->initrd_ipa > g->dtb_ipa) {
-			snprintf(err, errlen, "%s: initrd %s does not fit in RAM above the kernel",
-				 g->source, g->cfg.initrd);
-			goto out;
-		}
-		if (copy_in(g, g->initrd_ipa, initrd.data, initrd.size, g->cfg.initrd, err, errlen))
-			goto out;
-	}
-	if (g->dtb_ipa < kernel_end) {
-		snprintf(err, errlen, "%s: no room for the DTB above the kernel in %s", g->source, ram->name);
+	if (g->initrd_size &&
+	    copy_in(g, g->initrd_ipa, initrd.data, initrd.size, g->cfg.initrd, err, errlen))
 		goto out;
-	}
 	ret = copy_in(g, g->dtb_ipa, dtb.data, dtb_size, "the DTB", err, errlen);
 	if (!ret && !dtb_buf) {
 		const void *copy = guest_ipa_to_host(g, g->dtb_ipa, dtb_size);
