@@ -5,6 +5,7 @@
  * ctx at [sp], save the guest there and return from __guest_enter with the
  * exit reason in x0.
  */
+#include <arch/asm.h>
 #include <arch/vcpu_regs.h>
 
 	.text
@@ -21,20 +22,7 @@ __guest_enter:
 	ldp	x1, x2, [x0, #GREGS_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #GREGS_X(2)]
-	ldp	x4, x5, [x0, #GREGS_X(4)]
-	ldp	x6, x7, [x0, #GREGS_X(6)]
-	ldp	x8, x9, [x0, #GREGS_X(8)]
-	ldp	x10, x11, [x0, #GREGS_X(10)]
-	ldp	x12, x13, [x0, #GREGS_X(12)]
-	ldp	x14, x15, [x0, #GREGS_X(14)]
-	ldp	x16, x17, [x0, #GREGS_X(16)]
-	ldp	x18, x19, [x0, #GREGS_X(18)]
-	ldp	x20, x21, [x0, #GREGS_X(20)]
-	ldp	x22, x23, [x0, #GREGS_X(22)]
-	ldp	x24, x25, [x0, #GREGS_X(24)]
-	ldp	x26, x27, [x0, #GREGS_X(26)]
-	ldp	x28, x29, [x0, #GREGS_X(28)]
+	ldp_x2_x29 x0
 	ldr	x30, [x0, #GREGS_X(30)]
 	ldp	x0, x1, [x0, #GREGS_X(0)]
 	eret
@@ -43,20 +31,7 @@ __guest_enter:
 	.macro	guest_exit reason
 	stp	x0, x1, [sp, #-16]!
 	ldr	x0, [sp, #16]			/* ctx */
-	stp	x2, x3, [x0, #GREGS_X(2)]
-	stp	x4, x5, [x0, #GREGS_X(4)]
-	stp	x6, x7, [x0, #GREGS_X(6)]
-	stp	x8, x9, [x0, #GREGS_X(8)]
-	stp	x10, x11, [x0, #GREGS_X(10)]
-	stp	x12, x13, [x0, #GREGS_X(12)]
-	stp	x14, x15, [x0, #GREGS_X(14)]
-	stp	x16, x17, [x0, #GREGS_X(16)]
-	stp	x18, x19, [x0, #GREGS_X(18)]
-	stp	x20, x21, [x0, #GREGS_X(20)]
-	stp	x22, x23, [x0, #GREGS_X(22)]
-	stp	x24, x25, [x0, #GREGS_X(24)]
-	stp	x26, x27, [x0, #GREGS_X(26)]
-	stp	x28, x29, [x0, #GREGS_X(28)]
+	stp_x2_x29 x0
 	str	x30, [x0, #GREGS_X(30)]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #GREGS_X(0)]

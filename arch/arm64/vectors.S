@@ -9,20 +9,7 @@
 	.macro	save_regs
 	sub	sp, sp, #REGS_SIZE
 	stp	x0, x1, [sp, #REGS_X(0)]
-	stp	x2, x3, [sp, #REGS_X(2)]
-	stp	x4, x5, [sp, #REGS_X(4)]
-	stp	x6, x7, [sp, #REGS_X(6)]
-	stp	x8, x9, [sp, #REGS_X(8)]
-	stp	x10, x11, [sp, #REGS_X(10)]
-	stp	x12, x13, [sp, #REGS_X(12)]
-	stp	x14, x15, [sp, #REGS_X(14)]
-	stp	x16, x17, [sp, #REGS_X(16)]
-	stp	x18, x19, [sp, #REGS_X(18)]
-	stp	x20, x21, [sp, #REGS_X(20)]
-	stp	x22, x23, [sp, #REGS_X(22)]
-	stp	x24, x25, [sp, #REGS_X(24)]
-	stp	x26, x27, [sp, #REGS_X(26)]
-	stp	x28, x29, [sp, #REGS_X(28)]
+	stp_x2_x29 sp
 	add	x0, sp, #REGS_SIZE
 	stp	x30, x0, [sp, #REGS_X(30)]
 	mrs	x0, elr_el2
@@ -38,20 +25,7 @@
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
 	ldp	x0, x1, [sp, #REGS_X(0)]
-	ldp	x2, x3, [sp, #REGS_X(2)]
-	ldp	x4, x5, [sp, #REGS_X(4)]
-	ldp	x6, x7, [sp, #REGS_X(6)]
-	ldp	x8, x9, [sp, #REGS_X(8)]
-	ldp	x10, x11, [sp, #REGS_X(10)]
-	ldp	x12, x13, [sp, #REGS_X(12)]
-	ldp	x14, x15, [sp, #REGS_X(14)]
-	ldp	x16, x17, [sp, #REGS_X(16)]
-	ldp	x18, x19, [sp, #REGS_X(18)]
-	ldp	x20, x21, [sp, #REGS_X(20)]
-	ldp	x22, x23, [sp, #REGS_X(22)]
-	ldp	x24, x25, [sp, #REGS_X(24)]
-	ldp	x26, x27, [sp, #REGS_X(26)]
-	ldp	x28, x29, [sp, #REGS_X(28)]
+	ldp_x2_x29 sp
 	ldr	x30, [sp, #REGS_X(30)]
 	add	sp, sp, #REGS_SIZE
 	eret
