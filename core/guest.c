@@ -435,10 +435,6 @@ static int do_reset(struct guest *g)
 	for (unsigned i = 0; i < g->nr_devs; i++)
 		if (g->devs[i].ops->reset)
 			g->devs[i].ops->reset(&g->devs[i]);
-	/* A passthrough interrupt the old guest left active would never fire again. */
-	for (unsigned i = 0; i < g->cfg.nr_devs; i++)
-		if (g->cfg.devs[i].passthrough && g->cfg.devs[i].host_irq && irq_chip())
-			irq_chip()->deactivate(g->cfg.devs[i].host_irq);
 	guest_vgic_reset(g);
 	g->cntvoff = arch_counter_read();
 	reset_vcpus(g);

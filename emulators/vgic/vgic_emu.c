@@ -147,10 +147,15 @@ void guest_vgic_reset(struct guest *g)
 {
 	irqflags_t f = spin_lock_irqsave(&g->vgic->lock);
 	vgic_reset(&g->vgic->model);
-	/* The links are Mantle's, not guest state: they survive a guest reset. */
-	for (unsigned i = 0; i < g->cfg.nr_devs; i++)
-		if (g->cfg.devs[i].passthrough && g->cfg.devs[i].host_irq && g->cfg.devs[i].irq)
-			vgic_set_hw(&g->vgic->model, g->cfg.devs[i].irq, g->cfg.devs[i].host_irq);
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++) {
+		const struct guest_dev_config *dc = &g->cfg.devs[i];
+		if (!dc->passthrough || !dc->host_irq || !dc->irq)
+			continue;
+		/* The links are Mantle's, not guest state: they survive a guest reset. */
+		vgic_set_hw(&g->vgic->model, dc->irq, dc->host_irq);
+		/* Left active by the old guest, the host interrupt would never fire again. */
+		irq_chip()->deactivate(dc->host_irq);
+	}
 	spin_unlock_irqrestore(&g->vgic->lock, f);
 }
 
