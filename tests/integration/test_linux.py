@@ -28,6 +28,15 @@ def sh(m, command, timeout=60):
     return match.group(1)
 
 
+def two_timestamps(m, seconds):
+    """`date +%s` around `sleep seconds`: the two values, or a failure with the console log."""
+    out = sh(m, f"date +%s; sleep {seconds}; date +%s")
+    stamps = re.findall(r"^\d+$", out, re.M)
+    if len(stamps) != 2 or len(out.split()) != 2:
+        m.fail(f"expected two timestamps, got {out!r}")
+    return [int(x) for x in stamps]
+
+
 def interrupt_counts(m):
     """(timer count summed over CPUs, IPI count summed) from /proc/interrupts."""
     text = sh(m, "cat /proc/interrupts")
@@ -52,7 +61,7 @@ def test_linux_boots_with_two_cpus_keeps_time_and_powers_off(boot_mantle, gic):
     timer2, ipi2 = interrupt_counts(m)
     assert timer2 > timer1 > 0, (timer1, timer2)
     assert ipi2 >= ipi1 > 0, (ipi1, ipi2)
-    seconds = [int(x) for x in sh(m, "date +%s; sleep 5; date +%s").split()]
+    seconds = two_timestamps(m, 5)
     assert 5 <= seconds[1] - seconds[0] <= 6, seconds
     m.send("poweroff\r")
     m.expect(r"guest linux0: stopped \(powered off\)", 120)     # Mantle's log: raw stream
@@ -68,7 +77,7 @@ def test_linux_on_a_single_cpu_host(boot_mantle, gic):
     assert m.run("guest kick linux1").strip() == "guest linux1 started"
     wait_linux(m, "linux1/uart0")
     assert sh(m, "grep -c ^processor /proc/cpuinfo").strip() == "1"
-    seconds = [int(x) for x in sh(m, "date +%s; sleep 2; date +%s").split()]
+    seconds = two_timestamps(m, 2)
     assert 2 <= seconds[1] - seconds[0] <= 3, seconds
     unbind(m)
     assert "cpus online: 1 of 1" in m.run("host info")
