@@ -131,14 +131,31 @@ HV_SRCS := \
 	core/shell/cmd_host.c \
 	core/shell/cmd_guest.c \
 	core/shell/cmd_vcpu.c \
+	core/shell/cmd_io.c \
 	libs/ring.c \
-	libs/fmt.c
+	libs/fmt.c \
+	libs/chacha20.c \
+	core/entropy.c \
+	core/blkdev.c \
+	core/blk_ramdisk.c \
+	core/vswitch.c \
+	core/channel.c \
+	emulators/virtio/virtqueue.c \
+	emulators/virtio/virtio_mmio.c \
+	emulators/virtio/virtio_emu.c \
+	emulators/virtio/virtio_blk_req.c \
+	emulators/virtio/virtio_blk.c \
+	emulators/virtio/virtio_net_frames.c \
+	emulators/virtio/virtio_net.c \
+	emulators/virtio/virtio_console.c \
+	emulators/virtio/virtio_rng.c
 
 HV_SRCS-$(CONFIG_SHELL_DEBUG_CMDS)   += core/shell/cmd_debug.c
 HV_SRCS-$(CONFIG_DRV_PL011)          += drivers/serial/pl011.c
 HV_SRCS-$(CONFIG_DRV_GICV2)          += drivers/irqchip/gicv2.c drivers/irqchip/gic_dist.c
 HV_SRCS-$(CONFIG_DRV_GICV3)          += drivers/irqchip/gicv3.c drivers/irqchip/gic_dist.c
 HV_SRCS-$(CONFIG_DRV_GENERIC_TIMER)  += drivers/timer/generic_timer.c
+HV_SRCS-$(CONFIG_DRV_VIRTIO_BLK)     += drivers/block/virtio_blk.c
 HV_SRCS += $(sort $(HV_SRCS-y))
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
@@ -228,6 +245,9 @@ $(1)/%.dtb: tests/guests/dts/%.dts | $$(DEPS_STAMP)
 $(1)/fw.bin: $$(BUILD)/guests/fw.bin
 	@mkdir -p $$(dir $$@)
 	@cp $$< $$@
+$(1)/fw/disk.img: Makefile
+	@mkdir -p $$(dir $$@)
+	@printf 'MANTLE-RAMDISK' > $$@ && truncate -s 64K $$@
 endef
 $(eval $(call BUNDLE_DIR_RULES,$(BUNDLE_DIR)))
 $(eval $(call BUNDLE_DIR_RULES,$(TEST_BUNDLE_DIR)))
@@ -242,8 +262,9 @@ $(BUNDLE_DIR)/linux/%: $(GUESTKIT)/%
 	@mkdir -p $(dir $@)
 	@cp $< $@
 
-BUNDLE_FILES := $(addprefix $(BUNDLE_DIR)/,$(GUEST_DTBS) fw.bin boot.list linux/Image linux/initramfs.cpio.gz)
-TEST_BUNDLE_FILES := $(addprefix $(TEST_BUNDLE_DIR)/,$(GUEST_DTBS) fw.bin boot.list)
+BUNDLE_FILES := $(addprefix $(BUNDLE_DIR)/,$(GUEST_DTBS) fw.bin fw/disk.img boot.list linux/Image \
+	linux/initramfs.cpio.gz)
+TEST_BUNDLE_FILES := $(addprefix $(TEST_BUNDLE_DIR)/,$(GUEST_DTBS) fw.bin fw/disk.img boot.list)
 
 $(BUNDLE): $(BUNDLE_FILES)
 	@echo "  CPIO    $@"
@@ -253,10 +274,20 @@ $(TEST_BUNDLE): $(TEST_BUNDLE_FILES)
 	@cd $(TEST_BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
 
 # ---------------------------------------------------------------- run
+# The host disk the Linux guests share (made once, then kept: what guests write stays), and
+# a virtio-rng in virtio-mmio slot 0 that linux1 gets by passthrough. Modern virtio-mmio
+# (version 2) is what Mantle's drivers speak.
+DISK        := $(BUILD)/disk/disk0.img
+QEMU_DEVICES = -global virtio-mmio.force-legacy=false \
+	-drive if=none,file=$(DISK),format=raw,id=disk0 -device virtio-blk-device,drive=disk0 \
+	-device virtio-rng-device,bus=virtio-mmio-bus.0,iommu_platform=on
 QEMU_CMD = $(QEMU) -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) -smp $(SMP) -m $(MEM) \
-	-nographic -kernel $(BUILD)/mantle.bin -initrd $(BUNDLE) $(QEMU_EXTRA)
+	-nographic -kernel $(BUILD)/mantle.bin -initrd $(BUNDLE) $(QEMU_DEVICES) $(QEMU_EXTRA)
 
-run: $(BUILD)/mantle.bin $(BUNDLE)
+$(DISK): | $(DEPS_STAMP)
+	scripts/mkdisk.sh $@
+
+run: $(BUILD)/mantle.bin $(BUNDLE) | $(DISK)
 	@echo "$(QEMU_CMD)"
 	@$(QEMU_CMD)
 

@@ -25,6 +25,8 @@ static int probe_node(const void *fdt, int node, enum driver_class cls)
 	if (!drv || !dt_node_enabled(fdt, node))
 		return 0;
 	ret = drv->probe(fdt, node);
+	if (ret == DRIVER_NO_DEVICE)
+		return 0;
 	if (ret) {
 		pr_err("%s: probe of %s failed (%d)", drv->name, fdt_get_name(fdt, node, NULL), ret);
 		return 0;
@@ -45,7 +47,7 @@ int driver_probe_class(const void *fdt, enum driver_class cls)
 	     node = fdt_next_node(fdt, node, NULL)) {
 		bound += probe_node(fdt, node, cls);
 		/* One interrupt controller, one clock, one console. */
-		if (bound)
+		if (bound && cls != DRIVER_DEVICE)
 			break;
 	}
 	return bound;

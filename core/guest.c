@@ -20,6 +20,7 @@
 #include <vgic/vgic_emu.h>
 #include <arch/cpu.h>
 #include <mantle/mem.h>
+#include <mantle/channel.h>
 
 #define VMID_COUNT          256
 #define PARK_TIMEOUT_NS     2000000000ULL
@@ -93,6 +94,7 @@ static void guest_vcpu_main(void *arg)
 			continue;
 		}
 		arch_vcpu_handle_exit(v, arch_vcpu_run(v));
+		sched_preempt_point();
 	}
 }
 
@@ -217,9 +219,15 @@ static int setup_devices(struct guest *g, char *err, size_t errlen)
 		const struct guest_dev_config *dc = &g->cfg.devs[i];
 		struct emu_device *d = &g->devs[g->nr_devs];
 		const struct emulator *emu;
+		char why[120];
 
-		if (dc->passthrough) {
+		if (dc->kind == GUEST_DEV_PASSTHROUGH) {
 			if (setup_passthrough(g, dc, err, errlen))
+				return -1;
+			continue;
+		}
+		if (dc->kind == GUEST_DEV_CHANNEL) {
+			if (channel_attach(g, dc, err, errlen))
 				return -1;
 			continue;
 		}
@@ -235,8 +243,10 @@ static int setup_devices(struct guest *g, char *err, size_t errlen)
 		d->size = dc->size;
 		d->irq = dc->irq;
 		d->guest = g;
-		if (emu->create(g, d, dc)) {
-			snprintf(err, errlen, "%s: %s: the emulator refused the device", g->source, dc->name);
+		why[0] = '\0';
+		if (emu->create(g, d, dc, why, sizeof(why))) {
+			snprintf(err, errlen, "%s: %s: %s", g->source, dc->name,
+				 why[0] ? why : "the emulator refused the device");
 			return -1;
 		}
 		g->nr_devs++;
@@ -261,6 +271,8 @@ static void reset_vcpus(struct guest *g)
 
 static void free_guest(struct guest *g)
 {
+	/* First: a peer ringing this guest's doorbell must not find it half gone. */
+	channel_detach_all(g);
 	for (unsigned i = 0; i < g->nr_devs; i++)
 		if (g->devs[i].ops && g->devs[i].ops->destroy)
 			g->devs[i].ops->destroy(&g->devs[i]);

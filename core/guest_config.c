@@ -12,22 +12,39 @@
 #include <libfdt.h>
 #include <mantle/guest_config.h>
 
+#define COMPAT_GUEST           "mantle,guest"
+#define COMPAT_ROM             "mantle,rom"
+#define COMPAT_PASSTHROUGH     "mantle,passthrough"
+#define COMPAT_CHANNEL         "mantle,channel"
+#define COMPAT_VGIC            "mantle,vgic"
+#define COMPAT_PL011           "arm,pl011"
+#define COMPAT_VIRTIO_BLK      "mantle,virtio-blk"
+#define COMPAT_VIRTIO_NET      "mantle,virtio-net"
+#define COMPAT_VIRTIO_CONSOLE  "mantle,virtio-console"
+#define COMPAT_VIRTIO_RNG      "mantle,virtio-rng"
+
 const char *const guest_known_devices[] = {
-	"arm,pl011",
+	COMPAT_PL011,
+	COMPAT_VIRTIO_BLK,
+	COMPAT_VIRTIO_NET,
+	COMPAT_VIRTIO_CONSOLE,
+	COMPAT_VIRTIO_RNG,
 	NULL,
 };
-#define NR_KNOWN_DEVICES (sizeof(guest_known_devices) / sizeof(guest_known_devices[0]) - 1)
-
-#define COMPAT_GUEST        "mantle,guest"
-#define COMPAT_ROM          "mantle,rom"
-#define COMPAT_PASSTHROUGH  "mantle,passthrough"
-#define COMPAT_VGIC         "mantle,vgic"
 
 #define GUEST_PAGE_SIZE     0x1000ULL
 #define SPI_FIRST_INTID     32
 #define SPI_LAST            987         /* SPI 987 is INTID 1019, the last one */
 #define IRQ_EDGE_RISING     1
 #define IRQ_LEVEL_HIGH      4
+#define MAC_LEN             6
+
+/*
+ * A virtio-mmio device's registers take 0x200 bytes. Device windows are
+ * whole pages (get_window), so every valid reg already holds them.
+ */
+#define VIRTIO_MMIO_WINDOW  0x200
+_Static_assert(VIRTIO_MMIO_WINDOW <= GUEST_PAGE_SIZE, "a device page holds the virtio-mmio registers");
 
 /*
  * Bounds no sane description reaches. The per-kind limits (vCPUs, regions,
@@ -37,7 +54,7 @@ const char *const guest_known_devices[] = {
 #define PROPS_MAX           32
 #define COMPATIBLES_MAX     8
 #define PATH_BUF            128
-#define KNOWN_LIST_BUF      160
+#define KNOWN_LIST_BUF      256
 
 /* A guest-physical or host-physical range, kept to find overlaps. */
 struct window {
@@ -71,8 +88,18 @@ static const char *const vcpu_props[] = { "reg", "pcpu", "priority", "time-slice
 static const char *const ram_props[] = { "device_type", "reg", NULL };
 static const char *const rom_props[] = { "compatible", "reg", "image", NULL };
 static const char *const emulated_props[] = { "compatible", "reg", "interrupts", NULL };
+static const char *const virtio_blk_props[] = {
+	"compatible", "reg", "interrupts", "backend", "ramdisk", "sector-range", "read-only", NULL,
+};
+static const char *const virtio_net_props[] = {
+	"compatible", "reg", "interrupts", "switch", "mac-address", NULL,
+};
 static const char *const passthrough_props[] = {
-	"compatible", "reg", "interrupts", "host-reg", "host-interrupts", NULL,
+	"compatible", "reg", "interrupts", "host-reg", "host-interrupts", "guest-compatible",
+	"dma-capable", NULL,
+};
+static const char *const channel_props[] = {
+	"compatible", "reg", "interrupts", "channel", "peer", NULL,
 };
 static const char *const vgic_props[] = {
 	"compatible", "interrupt-controller", "#interrupt-cells", "#address-cells", NULL,
@@ -92,6 +119,10 @@ static void vreport(struct parser *p, const char *path, const char *fmt, va_list
 		p->err[0] = '\0';
 	else if ((size_t)n < p->errlen)
 		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	/* Names and strings come from the blob: whatever they hold, the message stays one printable line. */
+	for (char *c = p->err; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 }
 
 /* Reports a problem with a node that may not exist, by its path. */
@@ -132,24 +163,6 @@ static int fail(struct parser *p, int node, const char *fmt, ...)
 	vreport(p, path, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* "arm,pl011, mantle,passthrough, ...": what a node's compatible may be. */
-static const char *known_compatibles(char *buf, size_t len)
-{
-	static const char *const own[] = { COMPAT_PASSTHROUGH, COMPAT_ROM, COMPAT_VGIC };
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < NR_KNOWN_DEVICES + 3; i++) {
-		const char *c = i < NR_KNOWN_DEVICES ? guest_known_devices[i] : own[i - NR_KNOWN_DEVICES];
-		int n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", c);
-
-		if (n < 0 || (size_t)n >= len - used)
-			break;
-		used += (size_t)n;
-	}
-	return buf;
 }
 
 /* ------------------------------------------------------------ properties */
@@ -229,6 +242,44 @@ static int get_string(struct parser *p, int node, const char *name, char *buf, s
 	if (len >= size)
 		return fail(p, node, "%s is longer than %u characters", name, (unsigned)(size - 1));
 	memcpy(buf, s, len + 1);
+	return 1;
+}
+
+/* A property without a value: true if present. */
+static int get_flag(struct parser *p, int node, const char *name, bool *out)
+{
+	int len;
+	const void *v = fdt_getprop(p->fdt, node, name, &len);
+
+	*out = v != NULL;
+	if (v && len != 0)
+		return fail(p, node, "%s takes no value", name);
+	return 0;
+}
+
+static bool name_char_ok(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+/*
+ * A name others refer to (a guest, switch, channel or backend), copied into
+ * buf: 1 if present, 0 if absent, -1 reported. The shell takes names as one
+ * word; slash allows '/' as well, for backends such as "disk0/p1".
+ */
+static int get_word(struct parser *p, int node, const char *name, char *buf, size_t size, bool slash)
+{
+	int rc = get_string(p, node, name, buf, size);
+
+	if (rc <= 0)
+		return rc;
+	if (buf[0] == '\0')
+		return fail(p, node, "%s is empty", name);
+	for (size_t i = 0; buf[i]; i++)
+		if (!name_char_ok(buf[i]) && !(slash && buf[i] == '/'))
+			return fail(p, node, "%s \"%s\" may only contain letters, digits, %s", name, buf,
+				    slash ? "'-', '_' and '/'" : "'-' and '_'");
 	return 1;
 }
 
@@ -320,8 +371,9 @@ static int add_guest_window(struct parser *p, int node, uint64_t base, uint64_t 
 /*
  * A one-entry GIC-style <type number flags> property, as a guest INTID;
  * 0 when absent. Only SPIs: PPIs and SGIs are per-CPU, no device owns one.
+ * edge (may be NULL) says whether the flags asked for an edge trigger.
  */
-static int get_spi(struct parser *p, int node, const char *name, uint32_t *intid)
+static int get_spi(struct parser *p, int node, const char *name, uint32_t *intid, bool *edge)
 {
 	int len;
 	const fdt32_t *v = fdt_getprop(p->fdt, node, name, &len);
@@ -342,33 +394,21 @@ static int get_spi(struct parser *p, int node, const char *name, uint32_t *intid
 	if (flags != IRQ_EDGE_RISING && flags != IRQ_LEVEL_HIGH)
 		return fail(p, node, "%s flags %u are not 1 (edge) or 4 (level)", name, flags);
 	*intid = SPI_FIRST_INTID + num;
+	if (edge)
+		*edge = flags == IRQ_EDGE_RISING;
 	return 0;
 }
 
 /* ------------------------------------------------------------ root */
 
-static bool name_char_ok(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_';
-}
-
 static int parse_name(struct parser *p, int root)
 {
-	char *name = p->cfg->name;
-	int rc = get_string(p, root, "guest-name", name, sizeof(p->cfg->name));
+	int rc = get_word(p, root, "guest-name", p->cfg->name, sizeof(p->cfg->name), false);
 
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
 		return fail(p, root, "no guest-name");
-	if (name[0] == '\0')
-		return fail(p, root, "guest-name is empty");
-	/* The shell takes it as one word. */
-	for (size_t i = 0; name[i]; i++)
-		if (!name_char_ok(name[i]))
-			return fail(p, root, "guest-name \"%s\" may only contain letters, digits, '-' and '_'",
-				    name);
 	return 0;
 }
 
@@ -422,8 +462,6 @@ static int parse_cells(struct parser *p, int root)
 static int parse_root_props(struct parser *p, int root)
 {
 	struct guest_config *cfg = p->cfg;
-	int len;
-	const void *autostart;
 
 	if (fdt_node_check_compatible(p->fdt, root, COMPAT_GUEST) != 0)
 		return fail(p, root, "not a guest description (no compatible \"%s\")", COMPAT_GUEST);
@@ -433,11 +471,7 @@ static int parse_root_props(struct parser *p, int root)
 	if (parse_policy(p, root, "on-stop", &cfg->on_stop) < 0 ||
 	    parse_policy(p, root, "on-crash", &cfg->on_crash) < 0 || parse_abort_policy(p, root) < 0)
 		return -1;
-	autostart = fdt_getprop(p->fdt, root, "autostart", &len);
-	if (autostart && len != 0)
-		return fail(p, root, "autostart takes no value");
-	cfg->autostart = autostart != NULL;
-	return 0;
+	return get_flag(p, root, "autostart", &cfg->autostart);
 }
 
 /* ------------------------------------------------------------ vCPUs */
@@ -562,6 +596,45 @@ static int check_host_window(struct parser *p, int node, const struct guest_dev_
 	return 0;
 }
 
+/*
+ * One guest SPI, one device: the vGIC raises it for exactly one source. A
+ * host interrupt links to one guest SPI, so host-interrupts are unique too.
+ */
+static int check_irq_unique(struct parser *p, int node, const char *name, uint32_t intid, bool host)
+{
+	char other[PATH_BUF];
+
+	if (!intid)
+		return 0;
+	for (unsigned i = 0; i < p->cfg->nr_devs; i++) {
+		const struct guest_dev_config *o = &p->cfg->devs[i];
+
+		if ((host ? o->host_irq : o->irq) == intid) {
+			node_path(p, p->dev_node[i], other, sizeof(other));
+			return fail(p, node, "%s SPI %u is also used by %s", name, intid - SPI_FIRST_INTID,
+				    other);
+		}
+	}
+	return 0;
+}
+
+/* The compatible the guest's own DTB gives the device: one printable word. */
+static int parse_guest_compatible(struct parser *p, int node, struct guest_dev_config *d)
+{
+	const char *c = d->guest_compatible;
+	int rc = get_string(p, node, "guest-compatible", d->guest_compatible, sizeof(d->guest_compatible));
+
+	if (rc <= 0)
+		return rc;
+	if (c[0] == '\0')
+		return fail(p, node, "guest-compatible is empty");
+	for (size_t i = 0; c[i]; i++)
+		if ((unsigned char)c[i] <= ' ' || (unsigned char)c[i] >= 0x7f)
+			return fail(p, node, "guest-compatible \"%s\" may only contain printing characters, "
+				    "no spaces", c);
+	return 0;
+}
+
 static int parse_passthrough(struct parser *p, int node, struct guest_dev_config *d)
 {
 	uint64_t host_size;
@@ -571,23 +644,162 @@ static int parse_passthrough(struct parser *p, int node, struct guest_dev_config
 	if (host_size != d->size)
 		return fail(p, node, "host-reg size 0x%llx differs from reg size 0x%llx",
 			    (unsigned long long)host_size, (unsigned long long)d->size);
-	if (check_host_window(p, node, d) < 0 || get_spi(p, node, "host-interrupts", &d->host_irq) < 0)
+	if (check_host_window(p, node, d) < 0 ||
+	    get_spi(p, node, "host-interrupts", &d->host_irq, NULL) < 0)
 		return -1;
 	if (d->host_irq && !d->irq)
 		return fail(p, node, "host-interrupts without interrupts (the guest SPI it becomes)");
 	if (d->irq && !d->host_irq)
 		return fail(p, node, "interrupts without host-interrupts (nothing would raise it)");
+	if (check_irq_unique(p, node, "host-interrupts", d->host_irq, true) < 0 ||
+	    parse_guest_compatible(p, node, d) < 0)
+		return -1;
+	return get_flag(p, node, "dma-capable", &d->dma);
+}
+
+/* <start-hi start-lo count-hi count-lo>: a part of the backend, in sectors. */
+static int parse_sector_range(struct parser *p, int node, struct guest_dev_config *d)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(p->fdt, node, "sector-range", &len);
+
+	if (!v)
+		return 0;
+	if (!d->blk_backend[0])
+		return fail(p, node, "sector-range needs backend (a RAM disk is used whole)");
+	if (len != 4 * (int)sizeof(*v))
+		return fail(p, node, "sector-range must be <start-hi start-lo count-hi count-lo>, 4 cells");
+	d->blk_start = read_cells(v, 2);
+	d->blk_count = read_cells(v + 2, 2);
+	if (d->blk_count == 0)
+		return fail(p, node, "sector-range count is 0");
+	if (d->blk_start > UINT64_MAX - d->blk_count)
+		return fail(p, node, "sector-range 0x%llx + 0x%llx overflows 64 bits",
+			    (unsigned long long)d->blk_start, (unsigned long long)d->blk_count);
+	d->blk_has_range = true;
 	return 0;
 }
 
-static int parse_device(struct parser *p, int node, const char *compatible)
+static int parse_virtio_blk(struct parser *p, int node, struct guest_dev_config *d)
+{
+	int backend, ramdisk;
+
+	backend = get_word(p, node, "backend", d->blk_backend, sizeof(d->blk_backend), true);
+	if (backend < 0)
+		return -1;
+	ramdisk = get_string(p, node, "ramdisk", d->blk_ramdisk, sizeof(d->blk_ramdisk));
+	if (ramdisk < 0)
+		return -1;
+	if (ramdisk && d->blk_ramdisk[0] == '\0')
+		return fail(p, node, "ramdisk is empty");
+	if (backend && ramdisk)
+		return fail(p, node, "both backend and ramdisk (a disk is one or the other)");
+	if (!backend && !ramdisk)
+		return fail(p, node, "no backend or ramdisk (what the disk holds)");
+	if (parse_sector_range(p, node, d) < 0)
+		return -1;
+	return get_flag(p, node, "read-only", &d->read_only);
+}
+
+static int parse_virtio_net(struct parser *p, int node, struct guest_dev_config *d)
+{
+	static const uint8_t zero[MAC_LEN];
+	const uint8_t *mac;
+	int rc, len;
+
+	rc = get_word(p, node, "switch", d->net_switch, sizeof(d->net_switch), false);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return fail(p, node, "no switch (the virtual switch it plugs into)");
+	mac = fdt_getprop(p->fdt, node, "mac-address", &len);
+	if (!mac)
+		return 0;
+	if (len != MAC_LEN)
+		return fail(p, node, "mac-address must be 6 bytes, [xx xx xx xx xx xx]");
+	/* It is the source of every frame sent, and a group address is never a source. */
+	if (mac[0] & 1)
+		return fail(p, node, "mac-address %02x:%02x:%02x:%02x:%02x:%02x is multicast "
+			    "(the first byte is odd)", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	if (memcmp(mac, zero, MAC_LEN) == 0)
+		return fail(p, node, "mac-address is all zeroes");
+	memcpy(d->mac, mac, MAC_LEN);
+	d->has_mac = true;
+	return 0;
+}
+
+/*
+ * Shared memory and a doorbell with another guest. The peer's description
+ * is not at hand here: that both ends' sizes match is checked when the
+ * guests are created.
+ */
+static int parse_channel(struct parser *p, int node, struct guest_dev_config *d)
+{
+	const struct guest_config *cfg = p->cfg;
+	char other[PATH_BUF];
+	int rc;
+
+	rc = get_word(p, node, "channel", d->chan_name, sizeof(d->chan_name), false);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return fail(p, node, "no channel (the name both ends give it)");
+	for (unsigned i = 0; i < cfg->nr_devs; i++) {
+		const struct guest_dev_config *o = &cfg->devs[i];
+
+		if (o->kind == GUEST_DEV_CHANNEL && strcmp(o->chan_name, d->chan_name) == 0) {
+			node_path(p, p->dev_node[i], other, sizeof(other));
+			return fail(p, node, "another channel is named \"%s\": %s", d->chan_name, other);
+		}
+	}
+	rc = get_word(p, node, "peer", d->chan_peer, sizeof(d->chan_peer), false);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return fail(p, node, "no peer (the guest at the other end)");
+	if (strcmp(d->chan_peer, cfg->name) == 0)
+		return fail(p, node, "peer \"%s\" is this guest", d->chan_peer);
+	return 0;
+}
+
+/* What a device node may be, by its compatible. */
+struct device_type {
+	const char *compatible;
+	enum guest_dev_kind kind;
+	const char *const *props;
+	const char *no_irq;         /* interrupts are required: the message if missing */
+	int (*parse)(struct parser *p, int node, struct guest_dev_config *d);   /* NULL: no more */
+};
+
+static const struct device_type device_types[] = {
+	{ COMPAT_PL011, GUEST_DEV_EMULATED, emulated_props, NULL, NULL },
+	{ COMPAT_VIRTIO_BLK, GUEST_DEV_EMULATED, virtio_blk_props, "virtio devices need interrupts",
+	  parse_virtio_blk },
+	{ COMPAT_VIRTIO_NET, GUEST_DEV_EMULATED, virtio_net_props, "virtio devices need interrupts",
+	  parse_virtio_net },
+	{ COMPAT_VIRTIO_CONSOLE, GUEST_DEV_EMULATED, emulated_props, "virtio devices need interrupts", NULL },
+	{ COMPAT_VIRTIO_RNG, GUEST_DEV_EMULATED, emulated_props, "virtio devices need interrupts", NULL },
+	{ COMPAT_PASSTHROUGH, GUEST_DEV_PASSTHROUGH, passthrough_props, NULL, parse_passthrough },
+	{ COMPAT_CHANNEL, GUEST_DEV_CHANNEL, channel_props, "no interrupts (the doorbell the peer rings)",
+	  parse_channel },
+};
+#define NR_DEVICE_TYPES (sizeof(device_types) / sizeof(device_types[0]))
+
+static const struct device_type *find_device_type(const char *compatible)
+{
+	for (size_t i = 0; i < NR_DEVICE_TYPES; i++)
+		if (strcmp(compatible, device_types[i].compatible) == 0)
+			return &device_types[i];
+	return NULL;
+}
+
+static int parse_device(struct parser *p, int node, const struct device_type *type)
 {
 	struct guest_config *cfg = p->cfg;
 	struct guest_dev_config *d;
-	bool passthrough = strcmp(compatible, COMPAT_PASSTHROUGH) == 0;
 	char other[PATH_BUF];
 
-	if (check_node(p, node, passthrough ? passthrough_props : emulated_props, false) < 0)
+	if (check_node(p, node, type->props, false) < 0)
 		return -1;
 	if (cfg->nr_devs >= GUEST_MAX_DEVICES)
 		return fail(p, node, "more than %d devices", GUEST_MAX_DEVICES);
@@ -601,15 +813,18 @@ static int parse_device(struct parser *p, int node, const char *compatible)
 			return fail(p, node, "another device is named \"%s\": %s", d->name, other);
 		}
 	}
-	if (strlen(compatible) >= sizeof(d->compatible))
-		return fail(p, node, "compatible \"%s\" is longer than %u characters", compatible,
-			    (unsigned)sizeof(d->compatible) - 1);
-	strcpy(d->compatible, compatible);
-	d->passthrough = passthrough;
+	_Static_assert(sizeof(COMPAT_VIRTIO_CONSOLE) <= sizeof(d->compatible), "the longest one fits");
+	strcpy(d->compatible, type->compatible);
+	d->kind = type->kind;
+	d->passthrough = type->kind == GUEST_DEV_PASSTHROUGH;
 	if (get_window(p, node, "reg", &d->ipa, &d->size) < 0 ||
-	    get_spi(p, node, "interrupts", &d->irq) < 0)
+	    get_spi(p, node, "interrupts", &d->irq, &d->irq_edge) < 0)
 		return -1;
-	if (passthrough && parse_passthrough(p, node, d) < 0)
+	if (!d->irq && type->no_irq)
+		return fail(p, node, "%s", type->no_irq);
+	if (check_irq_unique(p, node, "interrupts", d->irq, false) < 0)
+		return -1;
+	if (type->parse && type->parse(p, node, d) < 0)
 		return -1;
 	if (add_guest_window(p, node, d->ipa, d->size) < 0)
 		return -1;
@@ -686,6 +901,25 @@ static int check_entry(struct parser *p)
 
 /* ------------------------------------------------------------ top level */
 
+/* "arm,pl011, mantle,virtio-blk, ...": what a node's compatible may be. */
+static const char *known_compatibles(char *buf, size_t len)
+{
+	static const char *const own[] = { COMPAT_ROM, COMPAT_VGIC };
+	const size_t nr_own = sizeof(own) / sizeof(own[0]);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_DEVICE_TYPES + nr_own; i++) {
+		const char *c = i < NR_DEVICE_TYPES ? device_types[i].compatible : own[i - NR_DEVICE_TYPES];
+		int n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", c);
+
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
 /*
  * The first compatible entry Mantle knows says what the node is, so Linux's
  * habit of listing several ("arm,pl011", "arm,primecell") works.
@@ -693,6 +927,7 @@ static int check_entry(struct parser *p)
 static int parse_compatible_node(struct parser *p, int node)
 {
 	char known[KNOWN_LIST_BUF];
+	const struct device_type *type;
 	const char *first = NULL;
 	int count = fdt_stringlist_count(p->fdt, node, "compatible");
 
@@ -711,11 +946,9 @@ static int parse_compatible_node(struct parser *p, int node)
 			return parse_mem(p, node, GUEST_MEM_ROM);
 		if (strcmp(c, COMPAT_VGIC) == 0)
 			return parse_vgic(p, node);
-		if (strcmp(c, COMPAT_PASSTHROUGH) == 0)
-			return parse_device(p, node, c);
-		for (size_t k = 0; k < NR_KNOWN_DEVICES; k++)
-			if (strcmp(c, guest_known_devices[k]) == 0)
-				return parse_device(p, node, c);
+		type = find_device_type(c);
+		if (type)
+			return parse_device(p, node, type);
 	}
 	return fail(p, node, "unknown compatible \"%s\" (known: %s)", first ? first : "",
 		    known_compatibles(known, sizeof(known)));

@@ -108,6 +108,115 @@ static int add_timer(void *fdt, const struct guest *g)
 	return fdt_end_node(fdt);
 }
 
+static int prop_spi(void *fdt, uint32_t intid, bool edge)
+{
+	fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32(intid - 32), cpu_to_fdt32(edge ? 1 : 4) };
+	return fdt_property(fdt, "interrupts", irq, sizeof(irq));
+}
+
+static bool is_virtio(const char *compatible)
+{
+	return !strncmp(compatible, "mantle,virtio-", 14);
+}
+
+/* Mantle's virtio devices: the standard virtio-mmio binding. */
+static int add_virtio(void *fdt, const struct guest_dev_config *dc)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)dc->ipa);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+	TRY(prop_reg(fdt, dc->ipa, dc->size));
+	TRY(prop_spi(fdt, dc->irq, dc->irq_edge));
+	TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
+static int add_channel(void *fdt, const struct guest_dev_config *dc, unsigned index)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "channel@%llx", (unsigned long long)dc->ipa);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "compatible", "mantle,channel"));
+	TRY(prop_reg(fdt, dc->ipa, dc->size));
+	TRY(prop_spi(fdt, dc->irq, true));
+	TRY(fdt_property_string(fdt, "mantle,channel", dc->chan_name));
+	TRY(fdt_property_string(fdt, "mantle,peer", dc->chan_peer));
+	TRY(fdt_property_u32(fdt, "mantle,index", index));
+	return fdt_end_node(fdt);
+}
+
+static int add_passthrough_node(void *fdt, const struct guest_dev_config *dc)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "%s@%llx", dc->name, (unsigned long long)dc->ipa);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "compatible", dc->guest_compatible));
+	TRY(prop_reg(fdt, dc->ipa, dc->size));
+	if (dc->irq)
+		TRY(prop_spi(fdt, dc->irq, dc->irq_edge));
+	if (dc->dma)
+		TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
+/*
+ * A device that does DMA sees host physical addresses, not the guest's: the
+ * bus it sits on translates guest RAM to where it really is (dma-ranges), so
+ * the guest's DMA API hands the device the right addresses.
+ */
+static int add_dma_bus(void *fdt, const struct guest *g)
+{
+	fdt64_t ranges[GUEST_MAX_MEM * 3];
+	unsigned n = 0;
+
+	TRY(fdt_begin_node(fdt, "dma-bus"));
+	TRY(fdt_property_string(fdt, "compatible", "simple-bus"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property(fdt, "ranges", NULL, 0));
+	for (unsigned i = 0; i < g->nr_mem; i++) {
+		if (g->mem[i].type != GUEST_MEM_RAM)
+			continue;
+		ranges[n++] = cpu_to_fdt64(g->mem[i].pa);
+		ranges[n++] = cpu_to_fdt64(g->mem[i].ipa);
+		ranges[n++] = cpu_to_fdt64(g->mem[i].size);
+	}
+	TRY(fdt_property(fdt, "dma-ranges", ranges, n * sizeof(ranges[0])));
+	TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++) {
+		const struct guest_dev_config *dc = &g->cfg.devs[i];
+		if (dc->kind == GUEST_DEV_PASSTHROUGH && dc->guest_compatible[0] && dc->dma)
+			TRY(add_passthrough_node(fdt, dc));
+	}
+	return fdt_end_node(fdt);
+}
+
+/* Virtio devices, channels and passthrough devices with a guest compatible. */
+static int add_devices(void *fdt, const struct guest *g)
+{
+	unsigned channel_index = 0;
+	bool dma_bus = false;
+
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++) {
+		const struct guest_dev_config *dc = &g->cfg.devs[i];
+		if (dc->kind == GUEST_DEV_EMULATED && is_virtio(dc->compatible))
+			TRY(add_virtio(fdt, dc));
+		else if (dc->kind == GUEST_DEV_CHANNEL)
+			TRY(add_channel(fdt, dc, channel_index++));
+		else if (dc->kind == GUEST_DEV_PASSTHROUGH && dc->guest_compatible[0]) {
+			if (dc->dma)
+				dma_bus = true;
+			else
+				TRY(add_passthrough_node(fdt, dc));
+		}
+	}
+	return dma_bus ? add_dma_bus(fdt, g) : 0;
+}
+
 static const struct emu_device *console_device(const struct guest *g)
 {
 	for (unsigned i = 0; i < g->nr_devs; i++)
@@ -177,6 +286,7 @@ int guest_fdt_build(const struct guest *g, void *buf, size_t size)
 	for (unsigned i = 0; i < g->nr_devs; i++)
 		if (!strcmp(g->devs[i].compatible, "arm,pl011"))
 			TRY(add_pl011(buf, &g->devs[i]));
+	TRY(add_devices(buf, g));
 
 	TRY(fdt_end_node(buf));
 	TRY(fdt_finish(buf));

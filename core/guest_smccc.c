@@ -12,6 +12,7 @@
 #include <mantle/sched.h>
 #include <mantle/vserial.h>
 #include <mantle/log.h>
+#include <mantle/channel.h>
 
 #define SMCCC_VERSION           0x80000000u
 #define SMCCC_ARCH_FEATURES     0x80000001u
@@ -31,7 +32,8 @@
 
 #define MANTLE_HC_VERSION       0xC6000000u
 #define MANTLE_HC_CONSOLE_WRITE 0xC6000001u
-#define MANTLE_HC_VERSION_VALUE 0x00010000u   /* 1.0 */
+#define MANTLE_HC_CHANNEL_NOTIFY 0xC6000002u
+#define MANTLE_HC_VERSION_VALUE 0x00010001u   /* 1.1: channels */
 #define CONSOLE_WRITE_MAX       4096
 
 #define RET_SUCCESS             0
@@ -150,6 +152,8 @@ uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc)
 		return MANTLE_HC_VERSION_VALUE;
 	case MANTLE_HC_CONSOLE_WRITE:
 		return console_write(v, args[1], args[2]);
+	case MANTLE_HC_CHANNEL_NOTIFY:
+		return (uint64_t)(int64_t)channel_ring(v->guest, args[1]);
 	case SMCCC_ARCH_FEATURES:
 	default:
 		return RET_NOT_SUPPORTED;

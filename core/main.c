@@ -10,6 +10,7 @@
 #include <mantle/console.h>
 #include <mantle/devtree.h>
 #include <mantle/driver.h>
+#include <mantle/entropy.h>
 #include <mantle/irq.h>
 #include <mantle/mem.h>
 #include <mantle/timer.h>
@@ -104,6 +105,8 @@ void mantle_main(uint64_t dtb_pa, uint64_t entry_ticks)
 	smp_boot_secondaries();
 	pr_info("%u of %u CPUs online", cpus_online(), nr_cpus_possible);
 
+	entropy_init(fdt);
+	driver_probe_class(fdt, DRIVER_DEVICE);
 	host_bundle_init(fdt);
 	guests_init();
 	shell_start();

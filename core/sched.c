@@ -125,6 +125,14 @@ void sched_irq_exit(void)
 		reschedule(true);
 }
 
+void sched_preempt_point(void)
+{
+	irqflags_t f = arch_irq_save();
+
+	sched_irq_exit();
+	arch_irq_restore(f);
+}
+
 void sched_add(struct vcpu *v)
 {
 	struct pcpu *pc = &pcpus[v->cpu];

@@ -176,16 +176,20 @@ static const struct emu_ops pl011_ops = {
 	.destroy = pl011_destroy,
 };
 
-static int pl011_create(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg)
+static int pl011_create(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg,
+			char *err, unsigned long errlen)
 {
 	struct pl011_state *s = heap_zalloc(sizeof(*s));
 	char name[VSERIAL_NAME_MAX];
 
-	if (!s)
+	if (!s) {
+		snprintf(err, errlen, "out of hypervisor memory");
 		return -1;
+	}
 	snprintf(name, sizeof(name), "%s/%s", g->name, cfg->name);
 	s->port = vserial_create(name);
 	if (!s->port) {
+		snprintf(err, errlen, "cannot create serial port %s", name);
 		heap_free(s);
 		return -1;
 	}

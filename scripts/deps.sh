@@ -3,7 +3,7 @@
 # As root it installs what is missing; otherwise it prints the one command to run.
 set -eu
 PKGS="gcc-aarch64-linux-gnu picolibc-aarch64-linux-gnu libfdt-dev:arm64 device-tree-compiler \
-qemu-system-arm libcmocka-dev libfdt1 cpio kconfig-frontends-nox python3-pytest python3-pexpect gcc make"
+qemu-system-arm libcmocka-dev libfdt1 cpio e2fsprogs kconfig-frontends-nox python3-pytest python3-pexpect gcc make"
 
 missing=""
 for p in $PKGS; do

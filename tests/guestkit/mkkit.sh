@@ -325,6 +325,19 @@ while read -r m; do
     modprobe "$m" || echo "rcS: cannot load module $m"
 done </etc/modules
 ip link set lo up 2>/dev/null
+# mantle.ip=ADDRESS/PREFIX on the kernel command line: the address of eth0 (virtio-net).
+for arg in $(cat /proc/cmdline); do
+    case $arg in
+    mantle.ip=*) addr=${arg#mantle.ip=} ;;
+    esac
+done
+if [ -n "${addr:-}" ] && [ -e /sys/class/net/eth0 ]; then
+    ip addr add "$addr" dev eth0 && ip link set eth0 up && echo "rcS: eth0 is $addr"
+fi
+# A virtio console (hvc0) gets a second shell of its own.
+if [ -c /dev/hvc0 ]; then
+    (while :; do setsid sh -c 'exec sh -l </dev/hvc0 >/dev/hvc0 2>&1'; sleep 1; done) &
+fi
 echo MANTLE-GUEST-READY
 # The kernel's own clock at this point: what make bench compares (deterministic under -icount).
 read -r up _ </proc/uptime

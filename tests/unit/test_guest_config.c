@@ -44,11 +44,27 @@
 #define PASSTHROUGH \
 	"dev@a000000 { compatible = \"mantle,passthrough\"; reg = <0 0xa000000 0 0x1000>; "
 
-#define KNOWN "(known: arm,pl011, mantle,passthrough, mantle,rom, mantle,vgic)"
+/* Open nodes of the newer kinds, each at its own address, before the kind's own properties. */
+#define VBLK \
+	"vda@a100000 { compatible = \"mantle,virtio-blk\"; reg = <0 0xa100000 0 0x1000>; "
+#define VBLK_IRQ VBLK "interrupts = <0 20 1>; "
+#define VNET \
+	"net0@a101000 { compatible = \"mantle,virtio-net\"; reg = <0 0xa101000 0 0x1000>; "
+#define VNET_IRQ VNET "interrupts = <0 21 1>; "
+#define CHAN \
+	"chan@50000000 { compatible = \"mantle,channel\"; reg = <0 0x50000000 0 0x1000>; "
+#define CHAN_IRQ CHAN "interrupts = <0 22 1>; "
 
-/* Strings of exactly 31, 32, 63, 64 and 255, 256 characters. */
+#define KNOWN "(known: arm,pl011, mantle,virtio-blk, mantle,virtio-net, mantle,virtio-console, " \
+	"mantle,virtio-rng, mantle,passthrough, mantle,channel, mantle,rom, mantle,vgic)"
+
+/* Strings of exactly 15, 16, 31, 32, 47, 48, 63, 64 and 255, 256 characters. */
+#define S15  "abcdefghijklmno"
+#define S16  S15 "p"
 #define S31  "abcdefghijklmnopqrstuvwxyz01234"
 #define S32  S31 "5"
+#define S47  S32 S15
+#define S48  S32 S16
 #define S63  S32 S31
 #define S64  S32 S32
 #define S255 S64 S64 S64 S63
@@ -257,6 +273,8 @@ static void test_full_description_fills_every_field(void **state)
 	assert_int_equal(cfg.devs[0].ipa, 0x09000000);
 	assert_int_equal(cfg.devs[0].size, 0x1000);
 	assert_int_equal(cfg.devs[0].irq, 33);
+	assert_false(cfg.devs[0].irq_edge);
+	assert_int_equal(cfg.devs[0].kind, GUEST_DEV_EMULATED);
 	assert_false(cfg.devs[0].passthrough);
 	assert_int_equal(cfg.devs[0].host_pa, 0);
 	assert_int_equal(cfg.devs[0].host_irq, 0);
@@ -264,11 +282,16 @@ static void test_full_description_fills_every_field(void **state)
 	assert_string_equal(cfg.devs[1].name, "eth0");
 	assert_string_equal(cfg.devs[1].compatible, "mantle,passthrough");
 	assert_true(cfg.devs[1].passthrough);
+	assert_int_equal(cfg.devs[1].kind, GUEST_DEV_PASSTHROUGH);
+	assert_string_equal(cfg.devs[1].guest_compatible, "");
+	assert_false(cfg.devs[1].dma);
 	assert_int_equal(cfg.devs[1].ipa, 0x0a000000);
 	assert_int_equal(cfg.devs[1].size, 0x2000);
 	assert_int_equal(cfg.devs[1].irq, 48);
 	assert_int_equal(cfg.devs[1].host_pa, 0x1c000000);
 	assert_int_equal(cfg.devs[1].host_irq, 79);
+	/* The guest side's trigger, not the host side's (<0 47 1>). */
+	assert_false(cfg.devs[1].irq_edge);
 
 	assert_string_equal(cfg.devs[2].name, "gpio");
 	assert_true(cfg.devs[2].passthrough);
@@ -386,6 +409,323 @@ static void test_most_regions_and_devices_are_accepted(void **state)
 	assert_string_equal(cfg.devs[15].name, "uart15");
 }
 
+/* ------------------------------------------------------------ virtio devices, channels */
+
+static const char virtio_dts[] =
+	BASE
+	"/ {\n"
+	"	guest-name = \"linux0\";\n"
+	"	vda@a000000 {\n"
+	"		compatible = \"mantle,virtio-blk\";\n"
+	"		reg = <0 0x0a000000 0 0x1000>;\n"
+	"		interrupts = <0 16 1>;\n"
+	"		backend = \"disk0\";\n"
+	"		sector-range = <0x1 0x2 0x0 0x800>;\n"
+	"		read-only;\n"
+	"	};\n"
+	"	vdb@a001000 {\n"
+	"		compatible = \"mantle,virtio-blk\";\n"
+	"		reg = <0 0x0a001000 0 0x1000>;\n"
+	"		interrupts = <0 17 4>;\n"
+	"		ramdisk = \"linux0/rootfs.img\";\n"
+	"	};\n"
+	"	net0@a002000 {\n"
+	"		compatible = \"mantle,virtio-net\";\n"
+	"		reg = <0 0x0a002000 0 0x1000>;\n"
+	"		interrupts = <0 18 1>;\n"
+	"		switch = \"lan0\";\n"
+	"		mac-address = [02 00 5e 10 20 ff];\n"
+	"	};\n"
+	"	net1@a003000 {\n"
+	"		compatible = \"mantle,virtio-net\";\n"
+	"		reg = <0 0x0a003000 0 0x1000>;\n"
+	"		interrupts = <0 19 1>;\n"
+	"		switch = \"lan0\";\n"
+	"	};\n"
+	"	hvc0@a004000 {\n"
+	"		compatible = \"mantle,virtio-console\";\n"
+	"		reg = <0 0x0a004000 0 0x1000>;\n"
+	"		interrupts = <0 20 1>;\n"
+	"	};\n"
+	"	rng@a005000 {\n"
+	"		compatible = \"mantle,virtio-rng\";\n"
+	"		reg = <0 0x0a005000 0 0x2000>;\n"
+	"		interrupts = <0 21 4>;\n"
+	"	};\n"
+	"	shm0@50000000 {\n"
+	"		compatible = \"mantle,channel\";\n"
+	"		reg = <0 0x50000000 0 0x10000>;\n"
+	"		interrupts = <0 40 1>;\n"
+	"		channel = \"ipc-0_a\";\n"
+	"		peer = \"linux1\";\n"
+	"	};\n"
+	"	shm1@50010000 {\n"
+	"		compatible = \"mantle,channel\";\n"
+	"		reg = <0 0x50010000 0 0x1000>;\n"
+	"		interrupts = <0 41 4>;\n"
+	"		channel = \"ipc1\";\n"
+	"		peer = \"linux1\";\n"
+	"	};\n"
+	"	gpu@a010000 {\n"
+	"		compatible = \"mantle,passthrough\";\n"
+	"		reg = <0 0x0a010000 0 0x1000>;\n"
+	"		interrupts = <0 42 1>;\n"
+	"		host-reg = <0 0x1c000000 0 0x1000>;\n"
+	"		host-interrupts = <0 60 4>;\n"
+	"		guest-compatible = \"vendor,gpu-v2\";\n"
+	"		dma-capable;\n"
+	"	};\n"
+	"};\n";
+
+static void test_virtio_devices_fill_their_fields(void **state)
+{
+	const struct guest_dev_config *d = cfg.devs;
+
+	expect_ok(virtio_dts);
+	assert_int_equal(cfg.nr_devs, 9);
+
+	assert_string_equal(d[0].name, "vda");
+	assert_string_equal(d[0].compatible, "mantle,virtio-blk");
+	assert_int_equal(d[0].kind, GUEST_DEV_EMULATED);
+	assert_false(d[0].passthrough);
+	assert_int_equal(d[0].irq, 48);
+	assert_true(d[0].irq_edge);
+	assert_string_equal(d[0].blk_backend, "disk0");
+	assert_string_equal(d[0].blk_ramdisk, "");
+	assert_true(d[0].blk_has_range);
+	assert_int_equal(d[0].blk_start, 0x100000002ULL);
+	assert_int_equal(d[0].blk_count, 0x800);
+	assert_true(d[0].read_only);
+
+	assert_string_equal(d[1].compatible, "mantle,virtio-blk");
+	assert_int_equal(d[1].irq, 49);
+	assert_false(d[1].irq_edge);
+	assert_string_equal(d[1].blk_backend, "");
+	assert_string_equal(d[1].blk_ramdisk, "linux0/rootfs.img");
+	assert_false(d[1].blk_has_range);
+	assert_int_equal(d[1].blk_start, 0);
+	assert_int_equal(d[1].blk_count, 0);
+	assert_false(d[1].read_only);
+
+	assert_string_equal(d[2].compatible, "mantle,virtio-net");
+	assert_int_equal(d[2].kind, GUEST_DEV_EMULATED);
+	assert_string_equal(d[2].net_switch, "lan0");
+	assert_true(d[2].has_mac);
+	assert_memory_equal(d[2].mac, ((const uint8_t[]){ 0x02, 0x00, 0x5e, 0x10, 0x20, 0xff }), 6);
+	assert_string_equal(d[3].net_switch, "lan0");
+	assert_false(d[3].has_mac);
+	assert_memory_equal(d[3].mac, ((const uint8_t[6]){ 0 }), 6);
+
+	assert_string_equal(d[4].name, "hvc0");
+	assert_string_equal(d[4].compatible, "mantle,virtio-console");
+	assert_int_equal(d[4].kind, GUEST_DEV_EMULATED);
+	assert_int_equal(d[4].irq, 52);
+	assert_string_equal(d[5].compatible, "mantle,virtio-rng");
+	assert_int_equal(d[5].size, 0x2000);
+	assert_false(d[5].irq_edge);
+
+	assert_string_equal(d[6].name, "shm0");
+	assert_string_equal(d[6].compatible, "mantle,channel");
+	assert_int_equal(d[6].kind, GUEST_DEV_CHANNEL);
+	assert_false(d[6].passthrough);
+	assert_int_equal(d[6].ipa, 0x50000000);
+	assert_int_equal(d[6].size, 0x10000);
+	assert_int_equal(d[6].irq, 72);
+	assert_true(d[6].irq_edge);
+	assert_string_equal(d[6].chan_name, "ipc-0_a");
+	assert_string_equal(d[6].chan_peer, "linux1");
+	/* Two channels to one peer, by different names. */
+	assert_string_equal(d[7].chan_name, "ipc1");
+	assert_string_equal(d[7].chan_peer, "linux1");
+	assert_false(d[7].irq_edge);
+
+	assert_string_equal(d[8].compatible, "mantle,passthrough");
+	assert_int_equal(d[8].kind, GUEST_DEV_PASSTHROUGH);
+	assert_true(d[8].passthrough);
+	assert_string_equal(d[8].guest_compatible, "vendor,gpu-v2");
+	assert_true(d[8].dma);
+	assert_int_equal(d[8].irq, 74);
+	assert_true(d[8].irq_edge);
+	assert_int_equal(d[8].host_irq, 92);
+
+	/* Fields of other kinds stay empty. */
+	assert_string_equal(d[0].net_switch, "");
+	assert_string_equal(d[0].chan_name, "");
+	assert_string_equal(d[2].blk_backend, "");
+	assert_string_equal(d[6].guest_compatible, "");
+	assert_false(d[6].dma);
+}
+
+static void test_every_known_device_is_emulated(void **state)
+{
+	/* What each compatible needs besides reg and interrupts. */
+	static const struct { const char *compatible, *extra; } needs[] = {
+		{ "arm,pl011", "" },
+		{ "mantle,virtio-blk", "ramdisk = \"r.img\";" },
+		{ "mantle,virtio-net", "switch = \"s\";" },
+		{ "mantle,virtio-console", "" },
+		{ "mantle,virtio-rng", "" },
+	};
+	size_t n = 0;
+
+	for (; guest_known_devices[n]; n++) {
+		const char *extra = NULL;
+		char dts[2048];
+
+		for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+			if (strcmp(needs[i].compatible, guest_known_devices[n]) == 0)
+				extra = needs[i].extra;
+		if (!extra)
+			print_error("no test for known device \"%s\"\n", guest_known_devices[n]);
+		assert_non_null(extra);
+		snprintf(dts, sizeof(dts), BASE "/ { d@1000 { compatible = \"x,y\", \"%s\";"
+			 " reg = <0 0x1000 0 0x1000>; interrupts = <0 3 4>; %s }; };",
+			 guest_known_devices[n], extra);
+		expect_ok(dts);
+		assert_string_equal(cfg.devs[0].compatible, guest_known_devices[n]);
+		assert_int_equal(cfg.devs[0].kind, GUEST_DEV_EMULATED);
+		assert_false(cfg.devs[0].passthrough);
+	}
+	assert_int_equal(n, sizeof(needs) / sizeof(needs[0]));
+}
+
+static void test_virtio_limits_are_accepted(void **state)
+{
+	/* Longest names, a '/' in a backend, a range that ends at 2^64 - 1. */
+	expect_ok(BASE "/ { " VBLK_IRQ "backend = \"" S47 "\"; };"
+		  VNET_IRQ "switch = \"" S15 "\"; mac-address = [fe ff ff ff ff ff]; };"
+		  CHAN_IRQ "channel = \"" S31 "\"; peer = \"" S31 "\"; };"
+		  PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>; guest-compatible = \"" S31 "\"; }; };");
+	assert_string_equal(cfg.devs[0].blk_backend, S47);
+	assert_string_equal(cfg.devs[1].net_switch, S15);
+	assert_int_equal(cfg.devs[1].mac[0], 0xfe);
+	assert_string_equal(cfg.devs[2].chan_name, S31);
+	assert_string_equal(cfg.devs[2].chan_peer, S31);
+	assert_string_equal(cfg.devs[3].guest_compatible, S31);
+
+	expect_ok(BASE "/ { " VBLK_IRQ "backend = \"host/disk-0_p1\";"
+		  " sector-range = <0xffffffff 0xfffffffe 0 1>; }; };");
+	assert_string_equal(cfg.devs[0].blk_backend, "host/disk-0_p1");
+	assert_int_equal(cfg.devs[0].blk_start, 0xfffffffffffffffeULL);
+	assert_int_equal(cfg.devs[0].blk_count, 1);
+
+	expect_ok(BASE "/ { " VBLK_IRQ "backend = \"d\"; read-only;"
+		  " sector-range = <0 0 0xffffffff 0xffffffff>; }; };");
+	assert_int_equal(cfg.devs[0].blk_start, 0);
+	assert_int_equal(cfg.devs[0].blk_count, UINT64_MAX);
+	assert_true(cfg.devs[0].read_only);
+
+	/* A RAM disk may be read-only; a ramdisk path is as long as any bundle path. */
+	expect_ok(BASE "/ { " VBLK_IRQ "ramdisk = \"" S63 "\"; read-only; }; };");
+	assert_string_equal(cfg.devs[0].blk_ramdisk, S63);
+	assert_true(cfg.devs[0].read_only);
+}
+
+static void test_channels_count_as_devices(void **state)
+{
+	char dts[8192] = BASE "/ {";
+
+	for (int i = 0; i < GUEST_MAX_DEVICES; i++)
+		append(dts, sizeof(dts), " c%d@%x { compatible = \"mantle,channel\"; reg = <0 0x%x 0 0x1000>;"
+		       " interrupts = <0 %d 1>; channel = \"c%d\"; peer = \"other\"; };",
+		       i, 0x9000000 + i * 0x1000, 0x9000000 + i * 0x1000, i, i);
+	append(dts, sizeof(dts), " };");
+	expect_ok(dts);
+	assert_int_equal(cfg.nr_devs, GUEST_MAX_DEVICES);
+	assert_int_equal(cfg.devs[15].kind, GUEST_DEV_CHANNEL);
+	assert_string_equal(cfg.devs[15].chan_name, "c15");
+
+	/* One more device of any kind is one too many. */
+	append(dts, sizeof(dts), " / { " VBLK_IRQ "ramdisk = \"r\"; }; };");
+	expect_error(dts, FILE_NAME ": /vda@a100000: more than 16 devices");
+}
+
+static void test_every_device_gets_its_own_interrupt(void **state)
+{
+	char dts[8192] = BASE "/ {";
+
+	/* Sixteen devices of every kind, sixteen SPIs, the last one and 0 among them. */
+	for (int i = 0; i < GUEST_MAX_DEVICES; i++) {
+		int spi = i == 0 ? 0 : i == 1 ? 987 : i;
+
+		switch (i % 4) {
+		case 0:
+			append(dts, sizeof(dts), " d%d@%x { compatible = \"mantle,virtio-rng\";", i,
+			       0x9000000 + i * 0x1000);
+			break;
+		case 1:
+			append(dts, sizeof(dts), " d%d@%x { compatible = \"arm,pl011\";", i,
+			       0x9000000 + i * 0x1000);
+			break;
+		case 2:
+			append(dts, sizeof(dts), " d%d@%x { compatible = \"mantle,channel\";"
+			       " channel = \"c%d\"; peer = \"p\";", i, 0x9000000 + i * 0x1000, i);
+			break;
+		default:
+			append(dts, sizeof(dts), " d%d@%x { compatible = \"mantle,passthrough\";"
+			       " host-reg = <0 0x%x 0 0x1000>; host-interrupts = <0 %d 4>;", i,
+			       0x9000000 + i * 0x1000, 0x1c000000 + i * 0x1000, 100 + i);
+			break;
+		}
+		append(dts, sizeof(dts), " reg = <0 0x%x 0 0x1000>; interrupts = <0 %d 4>; };",
+		       0x9000000 + i * 0x1000, spi);
+	}
+	append(dts, sizeof(dts), " };");
+	expect_ok(dts);
+	assert_int_equal(cfg.nr_devs, GUEST_MAX_DEVICES);
+	for (unsigned i = 0; i < cfg.nr_devs; i++)
+		for (unsigned j = 0; j < i; j++)
+			assert_int_not_equal(cfg.devs[i].irq, cfg.devs[j].irq);
+	assert_int_equal(cfg.devs[0].irq, 32);
+	assert_int_equal(cfg.devs[1].irq, 1019);
+}
+
+static void test_messages_stay_one_printable_line(void **state)
+{
+	/* dtc passes control characters through; the message shows them as '?'. */
+	expect_error(BASE "/ { guest-name = \"a\\tb\\nc\"; };",
+		     FILE_NAME ": /: guest-name \"a?b?c\" may only contain letters, digits, '-' and '_'");
+	expect_error(BASE "/ { " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>;"
+		     " guest-compatible = \"x\\x1b[2J\"; }; };",
+		     FILE_NAME ": /dev@a000000: guest-compatible \"x?[2J\" may only contain printing "
+		     "characters, no spaces");
+	expect_error(BASE "/ { on-stop = \"\\xff\\x7f\"; };",
+		     FILE_NAME ": /: on-stop \"??\" is not \"halt\" or \"restart\"");
+}
+
+/* The example in docs/guest-dts.md is a valid description. */
+static void test_documented_example(void **state)
+{
+	static const char *const shown[] = {
+		"arm,pl011", "mantle,passthrough", "mantle,virtio-blk", "mantle,virtio-net",
+		"mantle,virtio-console", "mantle,channel",
+	};
+	const char *path = "docs/guest-dts.md";
+	char cmd[512];
+	size_t size;
+	int status;
+	uint8_t *dts;
+
+	/* The dts block that follows "## Example". */
+	snprintf(cmd, sizeof(cmd),
+		 "sed -n '/^## Example/,/^## /p' '%s' | sed -n '/^```dts/,/^```$/p' | sed '1d;$d'", path);
+	dts = run(cmd, &size, &status);
+	assert_int_equal(status, 0);
+	assert_true(size > 100);
+	expect_ok((const char *)dts);
+	free(dts);
+	assert_string_equal(cfg.name, "linux0");
+	/* It shows every kind of device. */
+	for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++) {
+		bool found = false;
+
+		for (unsigned i = 0; i < cfg.nr_devs; i++)
+			found |= strcmp(cfg.devs[i].compatible, shown[k]) == 0;
+		if (!found)
+			fail_msg("the example has no %s", shown[k]);
+	}
+}
+
 /* ------------------------------------------------------------ the shipped guests */
 
 static void parse_guest_file(const char *path, unsigned host_cpus)
@@ -412,7 +752,21 @@ static void parse_guest_file(const char *path, unsigned host_cpus)
 	assert_int_equal(status, 0);
 }
 
-static void check_fw_common(void)
+/* The channel both firmware guests declare, as the last device. */
+static void check_fwlink(const char *peer)
+{
+	const struct guest_dev_config *d = &cfg.devs[cfg.nr_devs - 1];
+
+	assert_int_equal(d->kind, GUEST_DEV_CHANNEL);
+	assert_string_equal(d->chan_name, "fwlink");
+	assert_string_equal(d->chan_peer, peer);
+	assert_int_equal(d->ipa, 0x50000000);
+	assert_int_equal(d->size, 0x10000);
+	assert_int_equal(d->irq, 52);
+	assert_true(d->irq_edge);
+}
+
+static void check_fw_common(unsigned nr_devs)
 {
 	assert_true(cfg.autostart);
 	assert_int_equal(cfg.on_crash, GUEST_POLICY_HALT);
@@ -426,7 +780,7 @@ static void check_fw_common(void)
 		assert_int_equal(cfg.vcpus[i].prio, CONFIG_SCHED_PRIORITIES / 2);
 		assert_int_equal(cfg.vcpus[i].slice_ns, CONFIG_SCHED_DEFAULT_SLICE_US * 1000ULL);
 	}
-	assert_int_equal(cfg.nr_devs, 1);
+	assert_int_equal(cfg.nr_devs, nr_devs);
 	assert_string_equal(cfg.devs[0].name, "uart0");
 	assert_string_equal(cfg.devs[0].compatible, "arm,pl011");
 	assert_int_equal(cfg.devs[0].ipa, 0x09000000);
@@ -445,7 +799,45 @@ static void test_fw0_dts(void **state)
 	assert_int_equal(cfg.mem[0].type, GUEST_MEM_RAM);
 	assert_int_equal(cfg.mem[0].ipa, 0x40000000);
 	assert_int_equal(cfg.mem[0].size, 64 << 20);
-	check_fw_common();
+	check_fw_common(4);
+	assert_string_equal(cfg.devs[1].compatible, "mantle,virtio-rng");
+	assert_int_equal(cfg.devs[1].irq, 48);
+	assert_string_equal(cfg.devs[2].compatible, "mantle,virtio-blk");
+	assert_string_equal(cfg.devs[2].blk_ramdisk, "fw/disk.img");
+	assert_int_equal(cfg.devs[2].irq, 49);
+	check_fwlink("fw1");
+}
+
+/* The default Linux guests: their halves of disk0, one switch, distinct MACs. */
+static void check_linux(const char *file, const char *name, uint64_t start, uint8_t mac_last)
+{
+	parse_guest_file(file, HOST_CPUS);
+	assert_string_equal(cfg.name, name);
+	assert_int_equal(cfg.nr_vcpus, 2);
+	assert_string_equal(cfg.devs[1].compatible, "mantle,virtio-blk");
+	assert_string_equal(cfg.devs[1].blk_backend, "disk0");
+	assert_true(cfg.devs[1].blk_has_range);
+	assert_int_equal(cfg.devs[1].blk_start, start);
+	assert_int_equal(cfg.devs[1].blk_count, 0x20000);
+	assert_string_equal(cfg.devs[2].compatible, "mantle,virtio-net");
+	assert_string_equal(cfg.devs[2].net_switch, "sw0");
+	assert_true(cfg.devs[2].has_mac);
+	assert_int_equal(cfg.devs[2].mac[5], mac_last);
+	assert_string_equal(cfg.devs[3].compatible, "mantle,virtio-rng");
+	assert_string_equal(cfg.devs[4].compatible, "mantle,virtio-console");
+}
+
+static void test_linux_dts(void **state)
+{
+	check_linux("configs/guests/linux0.dts", "linux0", 0, 0x0a);
+	assert_int_equal(cfg.nr_devs, 5);
+	check_linux("configs/guests/linux1.dts", "linux1", 0x20000, 0x0b);
+	assert_int_equal(cfg.nr_devs, 6);
+	assert_int_equal(cfg.devs[5].kind, GUEST_DEV_PASSTHROUGH);
+	assert_string_equal(cfg.devs[5].guest_compatible, "virtio,mmio");
+	assert_true(cfg.devs[5].dma);
+	assert_int_equal(cfg.devs[5].host_pa, 0x0a000000);
+	assert_int_equal(cfg.devs[5].host_irq, 48);
 }
 
 static void test_fw1_dts(void **state)
@@ -463,7 +855,8 @@ static void test_fw1_dts(void **state)
 	assert_int_equal(cfg.mem[1].type, GUEST_MEM_RAM);
 	assert_int_equal(cfg.mem[1].ipa, 0x40000000);
 	assert_int_equal(cfg.mem[1].size, 64 << 20);
-	check_fw_common();
+	check_fw_common(2);
+	check_fwlink("fw0");
 }
 
 static void test_fw1_needs_four_host_cpus(void **state)
@@ -979,6 +1372,266 @@ static const struct error_case error_cases[] = {
 	  "/ { " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>; clocks = <1>; }; };",
 	  "/dev@a000000: unknown property \"clocks\"" },
 
+	/* virtio devices */
+	{ "virtio_blk_without_interrupts",
+	  "/ { " VBLK "backend = \"disk0\"; }; };",
+	  "/vda@a100000: virtio devices need interrupts" },
+	{ "virtio_net_without_interrupts",
+	  "/ { " VNET "switch = \"lan0\"; }; };",
+	  "/net0@a101000: virtio devices need interrupts" },
+	{ "virtio_console_without_interrupts",
+	  "/ { hvc0@1000 { compatible = \"mantle,virtio-console\"; reg = <0 0x1000 0 0x1000>; }; };",
+	  "/hvc0@1000: virtio devices need interrupts" },
+	{ "virtio_rng_without_interrupts",
+	  "/ { rng@1000 { compatible = \"mantle,virtio-rng\"; reg = <0 0x1000 0 0x1000>; }; };",
+	  "/rng@1000: virtio devices need interrupts" },
+	{ "virtio_interrupts_bad_flags",
+	  "/ { rng@1000 { compatible = \"mantle,virtio-rng\"; reg = <0 0x1000 0 0x1000>;"
+	  " interrupts = <0 3 8>; }; };",
+	  "/rng@1000: interrupts flags 8 are not 1 (edge) or 4 (level)" },
+	{ "virtio_reg_below_a_page",
+	  "/ { rng@1000 { compatible = \"mantle,virtio-rng\"; reg = <0 0x1000 0 0x200>;"
+	  " interrupts = <0 3 1>; }; };",
+	  "/rng@1000: reg size 0x200 is not a multiple of 4 KiB" },
+	{ "virtio_blk_without_disk",
+	  "/ { " VBLK_IRQ "read-only; }; };",
+	  "/vda@a100000: no backend or ramdisk (what the disk holds)" },
+	{ "virtio_blk_backend_and_ramdisk",
+	  "/ { " VBLK_IRQ "backend = \"disk0\"; ramdisk = \"r.img\"; }; };",
+	  "/vda@a100000: both backend and ramdisk (a disk is one or the other)" },
+	{ "virtio_blk_backend_empty",
+	  "/ { " VBLK_IRQ "backend = \"\"; }; };",
+	  "/vda@a100000: backend is empty" },
+	{ "virtio_blk_backend_too_long",
+	  "/ { " VBLK_IRQ "backend = \"" S48 "\"; }; };",
+	  "/vda@a100000: backend is longer than 47 characters" },
+	{ "virtio_blk_backend_with_space",
+	  "/ { " VBLK_IRQ "backend = \"disk 0\"; }; };",
+	  "/vda@a100000: backend \"disk 0\" may only contain letters, digits, '-', '_' and '/'" },
+	{ "virtio_blk_backend_with_dot",
+	  "/ { " VBLK_IRQ "backend = \"../disk0\"; }; };",
+	  "/vda@a100000: backend \"../disk0\" may only contain letters, digits, '-', '_' and '/'" },
+	{ "virtio_blk_backend_not_a_string",
+	  "/ { " VBLK_IRQ "backend = <0>; }; };",
+	  "/vda@a100000: backend is not a string" },
+	{ "virtio_blk_ramdisk_empty",
+	  "/ { " VBLK_IRQ "ramdisk = \"\"; }; };",
+	  "/vda@a100000: ramdisk is empty" },
+	{ "virtio_blk_ramdisk_too_long",
+	  "/ { " VBLK_IRQ "ramdisk = \"" S64 "\"; }; };",
+	  "/vda@a100000: ramdisk is longer than 63 characters" },
+	{ "virtio_blk_ramdisk_list",
+	  "/ { " VBLK_IRQ "ramdisk = \"a\", \"b\"; }; };",
+	  "/vda@a100000: ramdisk is not a string" },
+	{ "virtio_blk_range_with_ramdisk",
+	  "/ { " VBLK_IRQ "ramdisk = \"r.img\"; sector-range = <0 0 0 8>; }; };",
+	  "/vda@a100000: sector-range needs backend (a RAM disk is used whole)" },
+	{ "virtio_blk_range_two_cells",
+	  "/ { " VBLK_IRQ "backend = \"d\"; sector-range = <0 8>; }; };",
+	  "/vda@a100000: sector-range must be <start-hi start-lo count-hi count-lo>, 4 cells" },
+	{ "virtio_blk_range_five_cells",
+	  "/ { " VBLK_IRQ "backend = \"d\"; sector-range = <0 0 0 8 0>; }; };",
+	  "/vda@a100000: sector-range must be <start-hi start-lo count-hi count-lo>, 4 cells" },
+	{ "virtio_blk_range_count_0",
+	  "/ { " VBLK_IRQ "backend = \"d\"; sector-range = <0 8 0 0>; }; };",
+	  "/vda@a100000: sector-range count is 0" },
+	{ "virtio_blk_range_overflows",
+	  "/ { " VBLK_IRQ "backend = \"d\"; sector-range = <0xffffffff 0xfffffff0 0 0x10>; }; };",
+	  "/vda@a100000: sector-range 0xfffffffffffffff0 + 0x10 overflows 64 bits" },
+	{ "virtio_blk_range_overflows_by_count",
+	  "/ { " VBLK_IRQ "backend = \"d\"; sector-range = <0 1 0xffffffff 0xffffffff>; }; };",
+	  "/vda@a100000: sector-range 0x1 + 0xffffffffffffffff overflows 64 bits" },
+	{ "virtio_blk_read_only_with_value",
+	  "/ { " VBLK_IRQ "backend = \"d\"; read-only = <1>; }; };",
+	  "/vda@a100000: read-only takes no value" },
+	{ "virtio_blk_with_switch",
+	  "/ { " VBLK_IRQ "backend = \"d\"; switch = \"lan0\"; }; };",
+	  "/vda@a100000: unknown property \"switch\"" },
+	{ "virtio_net_without_switch",
+	  "/ { " VNET_IRQ "mac-address = [02 00 00 00 00 01]; }; };",
+	  "/net0@a101000: no switch (the virtual switch it plugs into)" },
+	{ "virtio_net_switch_empty",
+	  "/ { " VNET_IRQ "switch = \"\"; }; };",
+	  "/net0@a101000: switch is empty" },
+	{ "virtio_net_switch_too_long",
+	  "/ { " VNET_IRQ "switch = \"" S16 "\"; }; };",
+	  "/net0@a101000: switch is longer than 15 characters" },
+	{ "virtio_net_switch_with_slash",
+	  "/ { " VNET_IRQ "switch = \"lan/0\"; }; };",
+	  "/net0@a101000: switch \"lan/0\" may only contain letters, digits, '-' and '_'" },
+	{ "virtio_net_switch_not_a_string",
+	  "/ { " VNET_IRQ "switch = <1>; }; };",
+	  "/net0@a101000: switch is not a string" },
+	{ "virtio_net_mac_five_bytes",
+	  "/ { " VNET_IRQ "switch = \"lan0\"; mac-address = [02 00 00 00 01]; }; };",
+	  "/net0@a101000: mac-address must be 6 bytes, [xx xx xx xx xx xx]" },
+	{ "virtio_net_mac_seven_bytes",
+	  "/ { " VNET_IRQ "switch = \"lan0\"; mac-address = [02 00 00 00 00 01 00]; }; };",
+	  "/net0@a101000: mac-address must be 6 bytes, [xx xx xx xx xx xx]" },
+	{ "virtio_net_mac_as_a_string",
+	  "/ { " VNET_IRQ "switch = \"lan0\"; mac-address = \"02:00:00:00:00:01\"; }; };",
+	  "/net0@a101000: mac-address must be 6 bytes, [xx xx xx xx xx xx]" },
+	{ "virtio_net_mac_multicast",
+	  "/ { " VNET_IRQ "switch = \"lan0\"; mac-address = [01 00 5e 00 00 fb]; }; };",
+	  "/net0@a101000: mac-address 01:00:5e:00:00:fb is multicast (the first byte is odd)" },
+	{ "virtio_net_mac_broadcast",
+	  "/ { " VNET_IRQ "switch = \"lan0\"; mac-address = [ff ff ff ff ff ff]; }; };",
+	  "/net0@a101000: mac-address ff:ff:ff:ff:ff:ff is multicast (the first byte is odd)" },
+	{ "virtio_net_mac_zero",
+	  "/ { " VNET_IRQ "switch = \"lan0\"; mac-address = [00 00 00 00 00 00]; }; };",
+	  "/net0@a101000: mac-address is all zeroes" },
+	{ "virtio_net_with_backend",
+	  "/ { " VNET_IRQ "switch = \"lan0\"; backend = \"d\"; }; };",
+	  "/net0@a101000: unknown property \"backend\"" },
+	{ "virtio_console_with_switch",
+	  "/ { hvc0@1000 { compatible = \"mantle,virtio-console\"; reg = <0 0x1000 0 0x1000>;"
+	  " interrupts = <0 3 1>; switch = \"lan0\"; }; };",
+	  "/hvc0@1000: unknown property \"switch\"" },
+	{ "virtio_rng_read_only",
+	  "/ { rng@1000 { compatible = \"mantle,virtio-rng\"; reg = <0 0x1000 0 0x1000>;"
+	  " interrupts = <0 3 1>; read-only; }; };",
+	  "/rng@1000: unknown property \"read-only\"" },
+	{ "pl011_with_backend",
+	  "/ { " UART "backend = \"disk0\"; }; };",
+	  "/uart0@9000000: unknown property \"backend\"" },
+	{ "pl011_with_mac_address",
+	  "/ { " UART "mac-address = [02 00 00 00 00 01]; }; };",
+	  "/uart0@9000000: unknown property \"mac-address\"" },
+	{ "pl011_with_channel",
+	  "/ { " UART "channel = \"c\"; }; };",
+	  "/uart0@9000000: unknown property \"channel\"" },
+
+	/* channels */
+	{ "channel_without_interrupts",
+	  "/ { " CHAN "channel = \"c\"; peer = \"p\"; }; };",
+	  "/chan@50000000: no interrupts (the doorbell the peer rings)" },
+	{ "channel_without_reg",
+	  "/ { chan { compatible = \"mantle,channel\"; interrupts = <0 1 1>; channel = \"c\";"
+	  " peer = \"p\"; }; };",
+	  "/chan: no reg" },
+	{ "channel_reg_unaligned",
+	  "/ { chan@50000000 { compatible = \"mantle,channel\"; reg = <0 0x50000800 0 0x1000>;"
+	  " interrupts = <0 1 1>; channel = \"c\"; peer = \"p\"; }; };",
+	  "/chan@50000000: reg address 0x50000800 is not 4 KiB aligned" },
+	{ "channel_reg_size_unaligned",
+	  "/ { chan@50000000 { compatible = \"mantle,channel\"; reg = <0 0x50000000 0 0x1800>;"
+	  " interrupts = <0 1 1>; channel = \"c\"; peer = \"p\"; }; };",
+	  "/chan@50000000: reg size 0x1800 is not a multiple of 4 KiB" },
+	{ "channel_reg_size_0",
+	  "/ { chan@50000000 { compatible = \"mantle,channel\"; reg = <0 0x50000000 0 0>;"
+	  " interrupts = <0 1 1>; channel = \"c\"; peer = \"p\"; }; };",
+	  "/chan@50000000: reg size is 0" },
+	{ "channel_overlaps_ram",
+	  "/ { chan@400ff000 { compatible = \"mantle,channel\"; reg = <0 0x400ff000 0 0x2000>;"
+	  " interrupts = <0 1 1>; channel = \"c\"; peer = \"p\"; }; };",
+	  "/chan@400ff000: overlaps /memory@40000000" },
+	{ "device_overlaps_channel",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"p\"; };"
+	  " uart0@50000000 { compatible = \"arm,pl011\"; reg = <0 0x50000000 0 0x1000>; }; };",
+	  "/uart0@50000000: overlaps /chan@50000000" },
+	{ "channel_without_name",
+	  "/ { " CHAN_IRQ "peer = \"p\"; }; };",
+	  "/chan@50000000: no channel (the name both ends give it)" },
+	{ "channel_name_empty",
+	  "/ { " CHAN_IRQ "channel = \"\"; peer = \"p\"; }; };",
+	  "/chan@50000000: channel is empty" },
+	{ "channel_name_too_long",
+	  "/ { " CHAN_IRQ "channel = \"" S32 "\"; peer = \"p\"; }; };",
+	  "/chan@50000000: channel is longer than 31 characters" },
+	{ "channel_name_with_colon",
+	  "/ { " CHAN_IRQ "channel = \"a:b\"; peer = \"p\"; }; };",
+	  "/chan@50000000: channel \"a:b\" may only contain letters, digits, '-' and '_'" },
+	{ "channel_without_peer",
+	  "/ { " CHAN_IRQ "channel = \"c\"; }; };",
+	  "/chan@50000000: no peer (the guest at the other end)" },
+	{ "channel_peer_empty",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"\"; }; };",
+	  "/chan@50000000: peer is empty" },
+	{ "channel_peer_too_long",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"" S32 "\"; }; };",
+	  "/chan@50000000: peer is longer than 31 characters" },
+	{ "channel_peer_with_space",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"linux 1\"; }; };",
+	  "/chan@50000000: peer \"linux 1\" may only contain letters, digits, '-' and '_'" },
+	{ "channel_peer_not_a_string",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = <1>; }; };",
+	  "/chan@50000000: peer is not a string" },
+	{ "channel_peer_is_itself",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"g\"; }; };",
+	  "/chan@50000000: peer \"g\" is this guest" },
+	{ "channel_name_taken",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"p\"; };"
+	  " chan2@50001000 { compatible = \"mantle,channel\"; reg = <0 0x50001000 0 0x1000>;"
+	  " interrupts = <0 23 1>; channel = \"c\"; peer = \"q\"; }; };",
+	  "/chan2@50001000: another channel is named \"c\": /chan@50000000" },
+	{ "channel_node_name_taken",
+	  "/ { " UART "};"
+	  " uart0@50000000 { compatible = \"mantle,channel\"; reg = <0 0x50000000 0 0x1000>;"
+	  " interrupts = <0 23 1>; channel = \"c\"; peer = \"p\"; }; };",
+	  "/uart0@50000000: another device is named \"uart0\": /uart0@9000000" },
+	{ "channel_with_host_reg",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"p\"; host-reg = <0 0x1c000000 0 0x1000>; }; };",
+	  "/chan@50000000: unknown property \"host-reg\"" },
+	{ "channel_with_read_only",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"p\"; read-only; }; };",
+	  "/chan@50000000: unknown property \"read-only\"" },
+
+	/* passthrough additions */
+	{ "passthrough_guest_compatible_empty",
+	  "/ { " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>; guest-compatible = \"\"; }; };",
+	  "/dev@a000000: guest-compatible is empty" },
+	{ "passthrough_guest_compatible_too_long",
+	  "/ { " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>; guest-compatible = \"" S32 "\"; }; };",
+	  "/dev@a000000: guest-compatible is longer than 31 characters" },
+	{ "passthrough_guest_compatible_with_space",
+	  "/ { " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>; guest-compatible = \"acme,a b\"; }; };",
+	  "/dev@a000000: guest-compatible \"acme,a b\" may only contain printing characters, no spaces" },
+	{ "passthrough_guest_compatible_list",
+	  "/ { " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>;"
+	  " guest-compatible = \"acme,a\", \"acme,b\"; }; };",
+	  "/dev@a000000: guest-compatible is not a string" },
+	{ "passthrough_dma_with_value",
+	  "/ { " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>; dma-capable = \"yes\"; }; };",
+	  "/dev@a000000: dma-capable takes no value" },
+	{ "pl011_with_guest_compatible",
+	  "/ { " UART "guest-compatible = \"arm,pl011\"; }; };",
+	  "/uart0@9000000: unknown property \"guest-compatible\"" },
+	{ "virtio_blk_dma_capable",
+	  "/ { " VBLK_IRQ "backend = \"d\"; dma-capable; }; };",
+	  "/vda@a100000: unknown property \"dma-capable\"" },
+
+	/* one interrupt, one device */
+	{ "two_devices_one_spi",
+	  "/ { " UART "interrupts = <0 5 4>; };"
+	  " uart1@9001000 { compatible = \"arm,pl011\"; reg = <0 0x9001000 0 0x1000>;"
+	  " interrupts = <0 5 4>; }; };",
+	  "/uart1@9001000: interrupts SPI 5 is also used by /uart0@9000000" },
+	{ "one_spi_edge_and_level",
+	  "/ { " UART "interrupts = <0 20 4>; }; " VBLK_IRQ "backend = \"d\"; }; };",
+	  "/vda@a100000: interrupts SPI 20 is also used by /uart0@9000000" },
+	{ "channel_doorbell_taken",
+	  "/ { " VNET_IRQ "switch = \"lan0\"; };"
+	  " chan@50000000 { compatible = \"mantle,channel\"; reg = <0 0x50000000 0 0x1000>;"
+	  " interrupts = <0 21 1>; channel = \"c\"; peer = \"p\"; }; };",
+	  "/chan@50000000: interrupts SPI 21 is also used by /net0@a101000" },
+	{ "passthrough_spi_taken_by_channel",
+	  "/ { " CHAN_IRQ "channel = \"c\"; peer = \"p\"; };"
+	  " " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>; interrupts = <0 22 4>;"
+	  " host-interrupts = <0 40 4>; }; };",
+	  "/dev@a000000: interrupts SPI 22 is also used by /chan@50000000" },
+	{ "spi_0_twice",
+	  "/ { " UART "interrupts = <0 0 4>; };"
+	  " rng@1000 { compatible = \"mantle,virtio-rng\"; reg = <0 0x1000 0 0x1000>;"
+	  " interrupts = <0 0 1>; }; };",
+	  "/rng@1000: interrupts SPI 0 is also used by /uart0@9000000" },
+	{ "two_passthroughs_one_host_spi",
+	  "/ { " PASSTHROUGH "host-reg = <0 0x1c000000 0 0x1000>; interrupts = <0 5 4>;"
+	  " host-interrupts = <0 40 4>; };"
+	  " dev2@a001000 { compatible = \"mantle,passthrough\"; reg = <0 0xa001000 0 0x1000>;"
+	  " host-reg = <0 0x1c001000 0 0x1000>; interrupts = <0 6 4>;"
+	  " host-interrupts = <0 40 4>; }; };",
+	  "/dev2@a001000: host-interrupts SPI 40 is also used by /dev@a000000" },
+
 	/* the vGIC */
 	{ "vgic_two_cells",
 	  "/ { gic { compatible = \"mantle,vgic\"; interrupt-controller;"
@@ -1055,8 +1708,16 @@ int main(void)
 		cmocka_unit_test(test_limits_are_accepted),
 		cmocka_unit_test(test_all_vcpus_and_host_cpus),
 		cmocka_unit_test(test_most_regions_and_devices_are_accepted),
+		cmocka_unit_test(test_virtio_devices_fill_their_fields),
+		cmocka_unit_test(test_every_known_device_is_emulated),
+		cmocka_unit_test(test_virtio_limits_are_accepted),
+		cmocka_unit_test(test_channels_count_as_devices),
+		cmocka_unit_test(test_every_device_gets_its_own_interrupt),
+		cmocka_unit_test(test_messages_stay_one_printable_line),
+		cmocka_unit_test(test_documented_example),
 		cmocka_unit_test(test_fw0_dts),
 		cmocka_unit_test(test_fw1_dts),
+		cmocka_unit_test(test_linux_dts),
 		cmocka_unit_test(test_fw1_needs_four_host_cpus),
 		cmocka_unit_test(test_blob_smaller_than_a_header),
 		cmocka_unit_test(test_blob_shorter_than_its_header_says),

@@ -30,6 +30,12 @@ UNIT_SRCS_esr_decode   := arch/arm64/esr_decode.c
 UNIT_SRCS_guest_config := core/guest_config.c libs/fmt.c
 UNIT_SRCS_stage2       := arch/arm64/stage2.c
 UNIT_SRCS_vgic         := emulators/vgic/vgic_model.c emulators/vgic/vgic_regs.c
+UNIT_SRCS_virtqueue    := emulators/virtio/virtqueue.c
+UNIT_SRCS_virtio_mmio  := emulators/virtio/virtio_mmio.c emulators/virtio/virtqueue.c
+UNIT_SRCS_virtio_devices := emulators/virtio/virtio_blk_req.c emulators/virtio/virtio_net_frames.c \
+	emulators/virtio/virtqueue.c core/blkdev.c core/blk_ramdisk.c
+UNIT_SRCS_vswitch      := core/vswitch.c
+UNIT_SRCS_chacha20     := libs/chacha20.c
 
 # libfdt for the host: Debian's libfdt-dev cannot be installed for two
 # architectures at once, so link the native runtime library by path (the

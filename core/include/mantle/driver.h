@@ -6,6 +6,7 @@ enum driver_class {
 	DRIVER_IRQCHIP,    /* probed first: everything else needs interrupts */
 	DRIVER_TIMER,
 	DRIVER_CONSOLE,
+	DRIVER_DEVICE,     /* everything else (disks, NICs): all matching nodes, once threads run */
 	DRIVER_CLASS_COUNT,
 };
 
@@ -13,9 +14,11 @@ struct driver {
 	const char *name;
 	enum driver_class cls;
 	const char *const *compatible;   /* NULL-terminated */
-	/* 0 on success; the node stays unclaimed otherwise. */
+	/* 0 on success; DRIVER_NO_DEVICE: nothing for this driver there (silently); else an error. */
 	int (*probe)(const void *fdt, int node);
 };
+
+#define DRIVER_NO_DEVICE 1
 
 #define DRIVER_REGISTER(drv) \
 	static const struct driver *const driver_ptr_##drv \
@@ -24,6 +27,7 @@ struct driver {
 /*
  * Probe every enabled node matching a driver of class cls. For the
  * console, only the node /chosen/stdout-path names is probed when present.
+ * Interrupt controller, timer and console bind one device; DRIVER_DEVICE all.
  * Returns the number of devices bound.
  */
 int driver_probe_class(const void *fdt, enum driver_class cls);

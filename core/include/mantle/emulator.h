@@ -14,6 +14,8 @@ struct emu_ops {
 	int (*write)(struct emu_device *d, uint64_t offset, unsigned size, uint64_t val);
 	void (*reset)(struct emu_device *d);
 	void (*destroy)(struct emu_device *d);
+	/* One line of state for `vdev list`. Optional. */
+	void (*describe)(struct emu_device *d, char *buf, unsigned long len);
 };
 
 struct emu_device {
@@ -29,8 +31,9 @@ struct emu_device {
 
 struct emulator {
 	const char *compatible;
-	/* Fill d->ops and d->priv. 0 on success. */
-	int (*create)(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg);
+	/* Fill d->ops and d->priv. 0 on success, else -1 with a message in err. */
+	int (*create)(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg,
+		      char *err, unsigned long errlen);
 };
 
 #define EMULATOR_REGISTER(emu) \

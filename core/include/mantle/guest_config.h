@@ -34,14 +34,44 @@ struct guest_mem_config {
 	char image[GUEST_PATH_MAX];   /* ROM: bundle path of its contents ("" = zeroes) */
 };
 
+#define GUEST_SWITCH_NAME_MAX 16
+#define GUEST_BACKEND_NAME_MAX 48
+#define GUEST_CHANNEL_NAME_MAX 32
+
+enum guest_dev_kind {
+	GUEST_DEV_EMULATED,       /* an emulator's compatible (guest_known_devices) */
+	GUEST_DEV_PASSTHROUGH,    /* "mantle,passthrough": a host device */
+	GUEST_DEV_CHANNEL,        /* "mantle,channel": shared memory and a doorbell with a peer guest */
+};
+
 struct guest_dev_config {
 	char name[GUEST_NODE_NAME_MAX];      /* node name less its unit address: "uart0"; unique */
-	char compatible[32];                 /* an emulator's compatible, or "mantle,passthrough" */
-	uint64_t ipa, size;                  /* guest-physical MMIO window */
+	char compatible[32];                 /* an emulator's compatible, or "mantle,passthrough"/"mantle,channel" */
+	enum guest_dev_kind kind;
+	uint64_t ipa, size;                  /* guest-physical MMIO window (channel: the shared memory) */
 	uint32_t irq;                        /* guest INTID (SPI: 32 + n), 0 = none */
-	bool passthrough;
+	bool irq_edge;                       /* the interrupts flags said edge (1), not level (4) */
+	bool passthrough;                    /* kind == GUEST_DEV_PASSTHROUGH */
 	uint64_t host_pa;                    /* passthrough: host MMIO base (same size) */
 	uint32_t host_irq;                   /* passthrough: host INTID, 0 = none */
+	char guest_compatible[32];           /* passthrough: the compatible the guest's generated DTB gives it ("" = no node) */
+	bool dma;                            /* passthrough: the device does DMA (guest DTB gets dma-ranges) */
+
+	/* "mantle,virtio-blk": exactly one of backend and ramdisk. */
+	char blk_backend[GUEST_BACKEND_NAME_MAX];   /* a host block backend by name ("disk0") */
+	char blk_ramdisk[GUEST_PATH_MAX];    /* bundle file: a private RAM disk holding a copy of it */
+	bool blk_has_range;                  /* backend only: sector-range given */
+	uint64_t blk_start, blk_count;       /* the range, in 512-byte sectors; count > 0 */
+	bool read_only;
+
+	/* "mantle,virtio-net" */
+	char net_switch[GUEST_SWITCH_NAME_MAX];     /* switch name, required */
+	bool has_mac;
+	uint8_t mac[6];                      /* unicast; default: derived from guest and device names */
+
+	/* "mantle,channel" */
+	char chan_name[GUEST_CHANNEL_NAME_MAX];     /* the channel both ends name */
+	char chan_peer[GUEST_NAME_MAX];      /* the other guest */
 };
 
 struct guest_config {

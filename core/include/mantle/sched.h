@@ -26,6 +26,12 @@ void sched_sleep_ns(uint64_t ns);
 void schedule(void);                      /* pick and switch, IRQs may be on or off */
 /* From the IRQ exit path: switch if a reschedule was requested. */
 void sched_irq_exit(void);
+/*
+ * A thread that woke a higher-priority vCPU on its own CPU (a guest vCPU
+ * notifying its device backend, say) switches here instead of at the next
+ * interrupt.
+ */
+void sched_preempt_point(void);
 
 struct vcpu *sched_current(void);
 

@@ -52,6 +52,19 @@ static inline uint64_t time_ms(void)
 	return read_sysreg(cntvct_el0) / (freq / 1000 ? freq / 1000 : 1);
 }
 
+/* The virtual counter, read after everything before it (CNTVCT_EL0 reads are not ordered). */
+static inline uint64_t counter_now(void)
+{
+	isb();
+	return read_sysreg(cntvct_el0);
+}
+
+/* The virtual counter's value ms milliseconds from now: a deadline for counter_now(). */
+static inline uint64_t counter_deadline_ms(unsigned int ms)
+{
+	return counter_now() + read_sysreg(cntfrq_el0) / 1000 * ms;
+}
+
 /* start.S */
 void secondary_entry(uint64_t context_id);
 extern char _image_start[], _image_end[];

@@ -164,13 +164,37 @@ static int parse_gic(const void *fdt, struct platform *p)
 }
 
 /*
- * Timer interrupts: <type number flags> triples (the GIC binding; type 1 is
- * a PPI, INTID 16 + number; type 0 an SPI, INTID 32 + number).
+ * Interrupt specifiers are <type number flags> (the GIC binding; type 1 is a
+ * PPI, INTID 16 + number; type 0 an SPI, INTID 32 + number), with the cell
+ * count of the GIC node.
  */
+static unsigned int irq_cells(const void *fdt, int gic_node)
+{
+	return gic_node >= 0 ? prop_u32(fdt, gic_node, "#interrupt-cells", 3) : 3;
+}
+
+static unsigned int intid_of(const fdt32_t *spec)
+{
+	uint32_t type = fdt32_to_cpu(spec[0]), num = fdt32_to_cpu(spec[1]);
+
+	return (type == 1 ? 16 : 32) + num;
+}
+
+/* A node's first interrupt, 0 if it has none (or one this parser cannot read). */
+static unsigned int first_intid(const void *fdt, int node, unsigned int cells)
+{
+	int len;
+	const fdt32_t *irqs = fdt_getprop(fdt, node, "interrupts", &len);
+
+	if (!irqs || cells < 2 || len < (int)(cells * 4))
+		return 0;
+	return intid_of(irqs);
+}
+
 static void parse_timer(const void *fdt, struct platform *p, int gic_node)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer"), len;
-	unsigned int cells = gic_node >= 0 ? prop_u32(fdt, gic_node, "#interrupt-cells", 3) : 3;
+	unsigned int cells = irq_cells(fdt, gic_node);
 	const fdt32_t *irqs;
 
 	if (node < 0)
@@ -178,12 +202,59 @@ static void parse_timer(const void *fdt, struct platform *p, int gic_node)
 	irqs = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : NULL;
 	if (!irqs || cells < 2 || len < (int)(TIMER_IRQS * cells * 4))
 		return;
-	for (unsigned int i = 0; i < TIMER_IRQS; i++) {
-		uint32_t type = fdt32_to_cpu(irqs[i * cells]), num = fdt32_to_cpu(irqs[i * cells + 1]);
-
-		p->timer_intid[i] = (type == 1 ? 16 : 32) + num;
-	}
+	for (unsigned int i = 0; i < TIMER_IRQS; i++)
+		p->timer_intid[i] = intid_of(irqs + i * cells);
 	p->timer_from_dtb = 1;
+}
+
+static void parse_virtio(const void *fdt, struct platform *p, int gic_node)
+{
+	unsigned int cells = irq_cells(fdt, gic_node);
+	int node;
+
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
+		struct dtb_virtio *v;
+
+		if (p->nr_virtio >= DTB_MAX_VIRTIO)
+			return;
+		v = &p->virtio[p->nr_virtio];
+		if (reg_at(fdt, node, 0, &v->base, &v->size))
+			continue;
+		v->intid = first_intid(fdt, node, cells);
+		p->nr_virtio++;
+	}
+}
+
+static const char *prop_str(const void *fdt, int node, const char *name)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+
+	/* A string property must hold its terminator. */
+	return s && len > 0 && s[len - 1] == '\0' ? s : "";
+}
+
+static void parse_channels(const void *fdt, struct platform *p, int gic_node)
+{
+	unsigned int cells = irq_cells(fdt, gic_node);
+	int node;
+
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "mantle,channel"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "mantle,channel")) {
+		struct dtb_channel *c;
+
+		if (p->nr_channels >= DTB_MAX_CHANNELS)
+			return;
+		c = &p->channel[p->nr_channels];
+		if (reg_at(fdt, node, 0, &c->base, &c->size))
+			continue;
+		c->intid = first_intid(fdt, node, cells);
+		c->name = prop_str(fdt, node, "mantle,channel");
+		c->peer = prop_str(fdt, node, "mantle,peer");
+		c->index = prop_u32(fdt, node, "mantle,index", p->nr_channels);
+		p->nr_channels++;
+	}
 }
 
 struct platform platform;
@@ -191,7 +262,7 @@ struct platform platform;
 int dtb_parse(const void *fdt)
 {
 	struct platform *p = &platform;
-	int err;
+	int err, gic_node;
 
 	memset(p, 0, sizeof(*p));
 	p->model = "unknown";
@@ -211,6 +282,9 @@ int dtb_parse(const void *fdt)
 	parse_memory(fdt, p);
 	parse_psci(fdt, p);
 	parse_cpus(fdt, p);
-	parse_timer(fdt, p, parse_gic(fdt, p));
+	gic_node = parse_gic(fdt, p);
+	parse_timer(fdt, p, gic_node);
+	parse_virtio(fdt, p, gic_node);
+	parse_channels(fdt, p, gic_node);
 	return 0;
 }

@@ -8,9 +8,26 @@ enum conduit { CONDUIT_HVC, CONDUIT_SMC };
 enum gic_type { GIC_NONE, GIC_V2, GIC_V3 };
 
 #define DTB_MAX_GICR_REGIONS 4
+#define DTB_MAX_VIRTIO       32	/* QEMU virt has 32 virtio-mmio transports */
+#define DTB_MAX_CHANNELS     4
 
 /* The architected timer's interrupts (arm,armv8-timer "interrupts", in this order). */
 enum timer_irq { TIMER_SEC_PHYS, TIMER_PHYS, TIMER_VIRT, TIMER_HYP, TIMER_IRQS };
+
+/* A node compatible "virtio,mmio": its first reg and its first interrupt (0 if none). */
+struct dtb_virtio {
+	uint64_t base, size;
+	unsigned int intid;
+};
+
+/* A node compatible "mantle,channel": the shared window, doorbell and names (in the DTB). */
+struct dtb_channel {
+	uint64_t base, size;
+	unsigned int intid;
+	const char *name;	/* mantle,channel, "" if absent */
+	const char *peer;	/* mantle,peer, "" if absent */
+	uint32_t index;		/* mantle,index: the hypercall's channel number */
+};
 
 struct platform {
 	const char *model;	/* /model, else the first /compatible, else "unknown" */
@@ -35,6 +52,12 @@ struct platform {
 	/* INTIDs of the timer's interrupts; the defaults of QEMU virt if there is no timer node. */
 	unsigned int timer_intid[TIMER_IRQS];
 	int timer_from_dtb;			/* whether a timer node gave them */
+
+	/* virtio-mmio transports and inter-guest channels, in tree order (the first ones). */
+	unsigned int nr_virtio;
+	struct dtb_virtio virtio[DTB_MAX_VIRTIO];
+	unsigned int nr_channels;
+	struct dtb_channel channel[DTB_MAX_CHANNELS];
 };
 
 /* What dtb_parse found: read-only for everyone else. */

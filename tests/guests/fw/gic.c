@@ -114,6 +114,16 @@ const char *gic_error(void)
 	return gic.error;
 }
 
+int gic_spi_pending_early(unsigned int intid)
+{
+	uint64_t gicd = platform.gicd, need = GICD_ISPENDR + 4 * (intid / 32) + 4;
+
+	if (platform.gic == GIC_NONE || intid < GIC_NR_PRIVATE || intid >= GIC_MAX_INTID ||
+	    platform.gicd_size < need || gicd >= DEVICE_LIMIT || platform.gicd_size > DEVICE_LIMIT - gicd)
+		return 0;
+	return (rd32(gicd + GICD_ISPENDR + 4 * (intid / 32)) & (1u << (intid % 32))) != 0;
+}
+
 enum gic_type gic_type(void)
 {
 	return gic.type;

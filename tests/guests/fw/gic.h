@@ -49,6 +49,12 @@ int gic_cpu_init(void);
 /* The calling CPU's interface off (Group 1 disabled): before CPU_OFF. */
 void gic_cpu_off(void);
 const char *gic_error(void);
+/*
+ * Whether SPI intid is pending at the DTB's distributor, read directly:
+ * usable before gic_init, which clears every SPI's pending state (an edge
+ * latched there would be lost). 0 without a usable distributor.
+ */
+int gic_spi_pending_early(unsigned int intid);
 enum gic_type gic_type(void);
 /* One past the highest INTID the distributor implements (at most GIC_MAX_INTID). */
 unsigned int gic_nr_irqs(void);

@@ -17,6 +17,11 @@
 
 #define MANTLE_HC_VERSION       0xc6000000u
 #define MANTLE_HC_CONSOLE_WRITE 0xc6000001u
+#define MANTLE_HC_CHANNEL_NOTIFY 0xc6000002u	/* x1: the channel's mantle,index */
+
+/* MANTLE_HC_CHANNEL_NOTIFY results besides 0. */
+#define MANTLE_CHANNEL_NONE     (-2)	/* no channel with that index */
+#define MANTLE_CHANNEL_NO_PEER  (-3)	/* the peer guest does not exist now */
 
 #define PSCI_SUCCESS            0
 #define PSCI_NOT_SUPPORTED      (-1)

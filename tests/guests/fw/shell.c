@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "chan.h"
 #include "console.h"
 #include "cpu.h"
 #include "dsl.h"
@@ -25,6 +26,8 @@ static const char help_text[] =
 	"  write ADDR VALUE   32-bit store (hex): done or the fault\n"
 	"  hello              greet with the guest's name\n"
 	"  rtcirq ADDR INTID  a PL031 at ADDR (hex) raises INTID (decimal) twice\n"
+	"  chan send TEXT     TEXT into channel 0's shared memory, then ring the peer\n"
+	"  chan recv          wait 5 s for channel 0's doorbell, print the peer's message\n"
 	"  off                PSCI SYSTEM_OFF\n"
 	"  reset              PSCI SYSTEM_RESET\n"
 	"  crash              take an exception with no vectors (exception loop)\n"
@@ -128,7 +131,34 @@ static void cmd_spin(void)
 		__asm__ volatile("" : : : "memory");
 }
 
-static void execute(int argc, char **argv)
+/* What follows the first n words of line (and the blanks after them). */
+static const char *after_words(const char *line, unsigned int n)
+{
+	const char *p = line;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (unsigned int i = 0; i < n; i++) {
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	return p;
+}
+
+/* raw: the whole line as typed, for a text with blanks in it. */
+static void cmd_chan(int argc, char **argv, const char *raw)
+{
+	if (argc >= 2 && strcmp(argv[1], "send") == 0)
+		chan_send(after_words(raw, 2));
+	else if (argc == 2 && strcmp(argv[1], "recv") == 0)
+		chan_recv(CHAN_RECV_MS);
+	else
+		printf("usage: chan send TEXT | chan recv\n");
+}
+
+static void execute(int argc, char **argv, const char *raw)
 {
 	const char *cmd = argv[0];
 
@@ -154,6 +184,8 @@ static void execute(int argc, char **argv)
 			printf("usage: rtcirq ADDR INTID (an SPI: 32..1019)\n");
 		else
 			rtc_irq_test(addr, (unsigned int)intid);
+	} else if (strcmp(cmd, "chan") == 0) {
+		cmd_chan(argc, argv, raw);
 	} else if (strcmp(cmd, "hello") == 0) {
 		printf("fw: hello from %s\n", platform.model);
 	} else if (strcmp(cmd, "off") == 0) {
@@ -212,7 +244,7 @@ static void read_line(char *line, unsigned int size)
 
 void shell_run(void)
 {
-	char line[LINE_MAX_LEN];
+	char line[LINE_MAX_LEN], raw[LINE_MAX_LEN];
 	char *argv[MAX_ARGS];
 
 	for (;;) {
@@ -221,8 +253,9 @@ void shell_run(void)
 		printf("fw> ");
 		console_flush();
 		read_line(line, sizeof(line));
+		memcpy(raw, line, strlen(line) + 1);	/* split cuts line up */
 		argc = split(line, argv);
 		if (argc)
-			execute(argc, argv);
+			execute(argc, argv, raw);
 	}
 }
