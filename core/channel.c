@@ -153,9 +153,8 @@ int channel_ring(struct guest *g, uint64_t index)
 		struct channel_end *peer = &c->ends[!me];
 		c->ends[me].doorbells++;
 		if (peer->guest && peer->irq) {
-			/* The doorbell is an edge: a rising edge latches it pending in the peer's vGIC. */
-			guest_vgic_set_line(peer->guest, 0, peer->irq, true);
-			guest_vgic_set_line(peer->guest, 0, peer->irq, false);
+			/* A message, not a level: pending until the peer takes it, however it configured the SPI. */
+			guest_vgic_raise_edge(peer->guest, 0, peer->irq);
 			r = 0;
 		}
 	}

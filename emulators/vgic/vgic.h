@@ -74,6 +74,8 @@ void vgic_reset(struct vgic *v);
 
 /* A device's interrupt input. For a private interrupt, vcpu says whose. */
 void vgic_set_line(struct vgic *v, unsigned vcpu, uint32_t intid, bool level);
+/* Make a PPI/SPI pending as a message would, whatever its configured trigger (a doorbell). */
+void vgic_raise_edge(struct vgic *v, unsigned vcpu, uint32_t intid);
 /* Link an SPI to a host interrupt (0 unlinks): list registers carry the HW bit for it. */
 void vgic_set_hw(struct vgic *v, uint32_t intid, uint32_t hw_intid);
 /* The linked host interrupt fired (it stays active until the guest deactivates this one). */

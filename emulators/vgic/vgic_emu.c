@@ -170,6 +170,17 @@ void guest_vgic_set_line(struct guest *g, unsigned vcpu, uint32_t intid, bool le
 	spin_unlock_irqrestore(&g->vgic->lock, f);
 }
 
+void guest_vgic_raise_edge(struct guest *g, unsigned vcpu, uint32_t intid)
+{
+	irqflags_t f;
+
+	if (!g->vgic)
+		return;
+	f = spin_lock_irqsave(&g->vgic->lock);
+	vgic_raise_edge(&g->vgic->model, vcpu, intid);
+	spin_unlock_irqrestore(&g->vgic->lock, f);
+}
+
 bool guest_vgic_has_pending(struct guest *g, unsigned vcpu)
 {
 	irqflags_t f;

@@ -28,6 +28,8 @@ int guest_vgic_create(struct guest *g, char *err, size_t errlen);
 void guest_vgic_destroy(struct guest *g);
 void guest_vgic_reset(struct guest *g);
 void guest_vgic_set_line(struct guest *g, unsigned vcpu, uint32_t intid, bool level);
+/* Latch intid pending whatever its trigger configuration: a doorbell. */
+void guest_vgic_raise_edge(struct guest *g, unsigned vcpu, uint32_t intid);
 bool guest_vgic_has_pending(struct guest *g, unsigned vcpu);
 void guest_vgic_sgi1r(struct guest *g, unsigned vcpu, uint64_t val);
 unsigned guest_vgic_version(const struct guest *g);

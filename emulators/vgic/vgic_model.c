@@ -169,6 +169,17 @@ void vgic_set_line(struct vgic *v, unsigned vcpu, uint32_t intid, bool level)
 	vgic_update(v, vcpu, intid);
 }
 
+void vgic_raise_edge(struct vgic *v, unsigned vcpu, uint32_t intid)
+{
+	struct vgic_irq *irq = vgic_irq(v, vcpu, intid);
+
+	if (!irq || intid < 16)
+		return;
+	irq->latch = true;
+	irq->relatch = irq->in_lr;
+	vgic_update(v, vcpu, intid);
+}
+
 static void send_sgi(struct vgic *v, unsigned src, unsigned dst, uint32_t sgi)
 {
 	struct vgic_irq *irq = &v->vcpus[dst].priv[sgi];

@@ -7,6 +7,9 @@ import io
 import os
 import re
 import shlex
+import shutil
+import subprocess
+import tempfile
 import time
 
 import pexpect
@@ -34,17 +37,43 @@ CMD_TIMEOUT = float(os.environ.get("MANTLE_CMD_TIMEOUT", "20"))
 LINUX_BUNDLE = os.environ.get("MANTLE_LINUX_BUNDLE", "../../build/mantle-bundle.cpio")
 
 
+MKDISK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scripts/mkdisk.sh")
+
+
+def make_disk(directory):
+    """A fresh copy of make run's host disk (two ext4 halves, linux0's and linux1's)."""
+    path = os.path.join(directory, "disk0.img")
+    subprocess.run([MKDISK, path], check=True, capture_output=True)
+    return path
+
+
+def linux_devices(disk):
+    """What make run gives QEMU for the default Linux guests (see QEMU_DEVICES in the Makefile)."""
+    return ["-drive", f"if=none,file={disk},format=raw,id=disk0",
+            "-device", "virtio-blk-device,drive=disk0",
+            "-device", "virtio-rng-device,bus=virtio-mmio-bus.0,iommu_platform=on"]
+
+
 def qemu_command(gic=3, cpu="max", smp=4, mem="2G", extra=(), bundle=None):
     qemu = os.environ.get("QEMU", "qemu-system-aarch64")
     binary = os.environ.get("MANTLE_BIN", "../../build/mantle.bin")
     bundle = bundle or os.environ.get("MANTLE_BUNDLE", "../../build/test-bundle.cpio")
     initrd = ["-initrd", bundle] if bundle and os.path.exists(bundle) else []
     return [qemu, "-M", f"virt,virtualization=on,gic-version={gic}", "-cpu", cpu,
-            "-smp", str(smp), "-m", mem, "-nographic", "-kernel", binary, *initrd, *extra]
+            "-smp", str(smp), "-m", mem, "-nographic", "-kernel", binary, *initrd,
+            "-global", "virtio-mmio.force-legacy=false", *extra]
 
 
 class Mantle:
-    def __init__(self, gic=3, cpu="max", smp=4, mem="2G", extra=(), bundle=None):
+    def __init__(self, gic=3, cpu="max", smp=4, mem="2G", extra=(), bundle=None, disk=None):
+        """bundle=LINUX_BUNDLE boots make run's guests; they get a fresh disk unless disk= names one."""
+        self.tmpdir = None
+        if bundle == LINUX_BUNDLE:
+            if disk is None:
+                self.tmpdir = tempfile.mkdtemp(prefix="mantle-disk-")
+                disk = make_disk(self.tmpdir)
+            extra = [*linux_devices(disk), *extra]
+        self.disk = disk
         self.cmd = qemu_command(gic, cpu, smp, mem, extra, bundle)
         self.log = io.StringIO()
         self._text_carry = ""
@@ -144,3 +173,5 @@ class Mantle:
     def close(self):
         if self.child.isalive():
             self.child.terminate(force=True)
+        if self.tmpdir:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)

@@ -606,6 +606,25 @@ static void test_edge_interrupt_needs_a_rising_edge(void **state)
 	assert_true(spi_pending(40));
 }
 
+/* A doorbell: pending whatever the trigger the guest configured, and taken once. */
+static void test_raise_edge_latches_level_and_edge_spis(void **state)
+{
+	init(3, 1);
+	spi_ready(40, 0, 0x80);
+	vgic_raise_edge(&g, 0, 40);             /* configured level, line low */
+	assert_true(spi_pending(40));
+	guest_handles_one(0, 40);
+	assert_false(spi_pending(40));
+	make_edge(40);
+	vgic_raise_edge(&g, 0, 40);
+	assert_true(spi_pending(40));
+	guest_handles_one(0, 40);
+	assert_int_equal(flush(0, 4), 0);
+	vgic_raise_edge(&g, 0, 5000);           /* out of range: ignored */
+	vgic_raise_edge(&g, 0, 3);              /* SGIs are not raised this way */
+	assert_int_equal(flush(0, 4), 0);
+}
+
 static void test_edge_interrupt_stays_pending_after_its_line_drops(void **state)
 {
 	init(3, 1);
@@ -2053,6 +2072,7 @@ int main(void)
 		cmocka_unit_test(test_level_interrupt_not_offered_after_deactivation_if_line_low),
 		cmocka_unit_test(test_level_interrupt_pended_by_software_stays_pending_until_taken),
 		cmocka_unit_test(test_edge_interrupt_needs_a_rising_edge),
+		cmocka_unit_test(test_raise_edge_latches_level_and_edge_spis),
 		cmocka_unit_test(test_edge_interrupt_stays_pending_after_its_line_drops),
 		cmocka_unit_test(test_icpendr_clears_a_latched_edge),
 		cmocka_unit_test(test_set_line_ignores_sgis_and_out_of_range_inputs),
