@@ -117,6 +117,11 @@ int virtio_emu_pop(struct virtio_emu *ve, unsigned q, uint32_t *gen)
 
 	if (q < ve->vm.nr_queues && virtio_mmio_live(&ve->vm) && vq->ready) {
 		r = vq_pop(vq, &ve->vm.mem, &ve->chain);
+		if (r == 0) {
+			/* Out of buffers: ask for a notification when the driver adds some, then look again. */
+			vq_enable_notify(vq);
+			r = vq_pop(vq, &ve->vm.mem, &ve->chain);
+		}
 		if (r < 0)
 			queue_broken(ve, q);
 		*gen = ve->generation;
