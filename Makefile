@@ -307,6 +307,7 @@ integration: $(BUILD)/mantle.bin $(BUNDLE) $(TEST_BUNDLE)
 # Benchmarks: deterministic (-icount shift=0), never part of make test.
 bench: $(BUILD)/mantle.bin $(BUNDLE)
 	$(PYTHON) tests/bench/linux_boot.py
+	$(PYTHON) tests/bench/linux_io.py
 
 clean:
 	rm -rf $(BUILD)

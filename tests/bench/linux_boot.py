@@ -51,7 +51,7 @@ def under_mantle(gic):
             "-initrd", os.path.join(BUILD, "mantle-bundle.cpio")]
     def steps(c):
         c.expect("mantle> ")
-        for name in ("linux0", "fw0"):
+        for name in ("linux0", "linux1", "fw0"):
             c.send(f"guest destroy {name}\r")
             c.expect(rf"guest {name} destroyed|no guest named")
             c.expect("mantle> ")
