@@ -2,7 +2,7 @@
 """make bench: virtio-blk and virtio-net throughput of a Linux guest under Mantle.
 
 Under qemu-system-aarch64 -icount shift=0 (deterministic: 1 ns per instruction). The guest times
-each transfer with its own clock (/proc/uptime around the command). virtio-blk sequential read and
+each transfer with its own clock (kernel log time stamps written around the command). virtio-blk sequential read and
 write (busybox dd, O_DIRECT, 1 MiB blocks, 32 MiB) run natively too: the same kernel at EL1 with
 the same disk image as a QEMU virtio-blk device; the ratio is Mantle over native throughput.
 Guest-to-guest virtio-net (linux0 to linux1 through Mantle's switch, busybox nc) has no native
@@ -23,7 +23,7 @@ QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 KIT = os.path.join(BUILD, "guestkit", "cloud")
 TIMEOUT = 1800
 MIB = 32
-TIMED = re.compile(r"BENCH (\d+\.\d+) (\d+\.\d+)")
+TIMED = re.compile(r"\[\s*(\d+\.\d+)\] BENCH-A[\s\S]*?\[\s*(\d+\.\d+)\] BENCH-B")
 OPS = {
     "virtio-blk sequential read": f"dd if=/dev/vda of=/dev/null bs=1M count={MIB} iflag=direct",
     "virtio-blk sequential write": f"dd if=/dev/zero of=/dev/vda bs=1M count={MIB} oflag=direct; sync",
@@ -31,11 +31,12 @@ OPS = {
 
 
 def timed(child, command):
-    """Run command in the guest shell; MiB/s by the guest's clock."""
-    child.send(f"read a _ </proc/uptime; {command} 2>/dev/null; read b _ </proc/uptime; echo BENCH $a $b\r")
+    """Run command in the guest shell; MiB/s by the guest's clock (kernel log stamps: 1 us)."""
+    child.send(f"echo BENCH-A >/dev/kmsg; {command} 2>/dev/null; echo BENCH-B >/dev/kmsg; "
+               f"dmesg | grep BENCH- | tail -2; dmesg -c >/dev/null\r")
     child.expect(TIMED)
     seconds = float(child.match.group(2)) - float(child.match.group(1))
-    return round(MIB / max(seconds, 0.01), 2)
+    return round(MIB / max(seconds, 1e-6), 2)
 
 
 def spawn(args):
