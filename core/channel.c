@@ -37,13 +37,6 @@ static struct channel *find_locked(const char *name)
 	return NULL;
 }
 
-static size_t align_pages(uint64_t ipa, uint64_t size)
-{
-	if (size >= (2ULL << 20) && !(ipa & ((2ULL << 20) - 1)))
-		return (2ULL << 20) >> PAGE_SHIFT;
-	return 1;
-}
-
 int channel_attach(struct guest *g, const struct guest_dev_config *dc, char *err, size_t errlen)
 {
 	irqflags_t f = spin_lock_irqsave(&channels_lock);
@@ -80,7 +73,7 @@ int channel_attach(struct guest *g, const struct guest_dev_config *dc, char *err
 				 CHANNELS_MAX);
 			goto fail;
 		}
-		c->pa = page_alloc(dc->size >> PAGE_SHIFT, align_pages(dc->ipa, dc->size));
+		c->pa = page_alloc(dc->size >> PAGE_SHIFT, guest_region_align_pages(dc->ipa, dc->size));
 		if (!c->pa) {
 			snprintf(err, errlen, "%s: %s: no memory for channel %s", g->source, dc->name,
 				 dc->chan_name);

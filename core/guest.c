@@ -65,14 +65,26 @@ struct guest *guest_find(const char *name)
 	return found;
 }
 
-void *guest_ipa_to_host(struct guest *g, uint64_t ipa, uint64_t len)
+static void *region_to_host(struct guest *g, uint64_t ipa, uint64_t len, bool ram_only)
 {
 	for (unsigned i = 0; i < g->nr_mem; i++) {
 		struct guest_mem *m = &g->mem[i];
+		if (ram_only && m->type != GUEST_MEM_RAM)
+			continue;
 		if (ipa >= m->ipa && len <= m->size && ipa - m->ipa <= m->size - len)
 			return (void *)(uintptr_t)(m->pa + (ipa - m->ipa));
 	}
 	return NULL;
+}
+
+void *guest_ipa_to_host(struct guest *g, uint64_t ipa, uint64_t len)
+{
+	return region_to_host(g, ipa, len, false);
+}
+
+void *guest_ram_to_host(struct guest *g, uint64_t ipa, uint64_t len)
+{
+	return region_to_host(g, ipa, len, true);
 }
 
 void ptimer_reset(struct vcpu *v);
@@ -134,8 +146,7 @@ static void s2_free_table(void *ctx, uint64_t *table)
 
 static const struct stage2_ops s2_ops = { s2_alloc_table, s2_free_table, NULL, NULL };
 
-/* Largest block size the region's IPA allows, so the backing can be aligned to match. */
-static size_t region_align_pages(uint64_t ipa, uint64_t size)
+size_t guest_region_align_pages(uint64_t ipa, uint64_t size)
 {
 	if (size >= (1ULL << 30) && !(ipa & ((1ULL << 30) - 1)))
 		return (1ULL << 30) >> PAGE_SHIFT;
@@ -155,7 +166,7 @@ static int setup_memory(struct guest *g, char *err, size_t errlen)
 		m->type = mc->type;
 		m->ipa = mc->ipa;
 		m->size = mc->size;
-		m->pa = page_alloc(mc->size >> PAGE_SHIFT, region_align_pages(mc->ipa, mc->size));
+		m->pa = page_alloc(mc->size >> PAGE_SHIFT, guest_region_align_pages(mc->ipa, mc->size));
 		if (!m->pa) {
 			snprintf(err, errlen, "%s: not enough contiguous host memory for %s (%s)",
 				 g->source, mc->name, fmt_size(sz, sizeof(sz), mc->size));
@@ -408,8 +419,7 @@ static int park_vcpus(struct guest *g, bool dead)
 	for (unsigned i = 0; i < g->nr_vcpus; i++) {
 		struct vcpu *v = g->vcpus[i];
 		for (;;) {
-			bool parked = dead ? v->state == VCPU_DEAD && pcpus[v->cpu].current != v
-					   : v->state == VCPU_BLOCKED;
+			bool parked = dead ? vcpu_exited(v) : v->state == VCPU_BLOCKED;
 			if (parked)
 				break;
 			if (timer_now_ns() > deadline) {

@@ -104,6 +104,11 @@ struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, un
 	return v;
 }
 
+bool vcpu_exited(const struct vcpu *v)
+{
+	return v->state == VCPU_DEAD && pcpus[v->cpu].current != v;
+}
+
 void vcpu_free(struct vcpu *v)
 {
 	vcpu_list_lock();

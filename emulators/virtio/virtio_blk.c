@@ -135,7 +135,6 @@ static uint32_t blk_config_read(struct virtio_emu *ve, uint32_t off, unsigned si
 {
 	struct vblk *b = ve->state;
 	uint8_t cfg[VIRTIO_BLK_CFG_BYTES] = { 0 };
-	uint32_t v = 0;
 
 	put_le32(cfg + VIRTIO_BLK_CFG_CAPACITY, (uint32_t)b->target.count);
 	put_le32(cfg + VIRTIO_BLK_CFG_CAPACITY + 4, (uint32_t)(b->target.count >> 32));
@@ -144,11 +143,7 @@ static uint32_t blk_config_read(struct virtio_emu *ve, uint32_t off, unsigned si
 	put_le32(cfg + VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, DISCARD_MAX_SECTORS);
 	put_le32(cfg + VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 16);
 	put_le32(cfg + VIRTIO_BLK_CFG_DISCARD_ALIGN, 8);
-	if (off >= sizeof(cfg) || size > sizeof(cfg) - off)
-		return 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint32_t)cfg[off + i] << (8 * i);
-	return v;
+	return virtio_config_bytes(cfg, sizeof(cfg), off, size);
 }
 
 static uint32_t blk_handle(struct virtio_emu *ve, struct vq_chain *c)
@@ -189,7 +184,6 @@ static void blk_describe(struct virtio_emu *ve, char *buf, size_t len)
 }
 
 static const struct virtio_emu_type blk_type = {
-	.compatible = "mantle,virtio-blk",
 	.kind = "virtio-blk",
 	.device_id = VIRTIO_ID_BLOCK,
 	.nr_queues = 1,
@@ -202,14 +196,4 @@ static const struct virtio_emu_type blk_type = {
 	.describe = blk_describe,
 };
 
-static int blk_create(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg,
-		      char *err, unsigned long errlen)
-{
-	return virtio_emu_create(g, d, cfg, &blk_type, err, errlen);
-}
-
-static const struct emulator virtio_blk_emulator = {
-	.compatible = "mantle,virtio-blk",
-	.create = blk_create,
-};
-EMULATOR_REGISTER(virtio_blk_emulator);
+VIRTIO_EMULATOR_REGISTER(blk_type, "mantle,virtio-blk");

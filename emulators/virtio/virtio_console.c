@@ -119,7 +119,6 @@ static void console_describe(struct virtio_emu *ve, char *buf, size_t len)
 }
 
 static const struct virtio_emu_type console_type = {
-	.compatible = "mantle,virtio-console",
 	.kind = "virtio-console",
 	.device_id = VIRTIO_ID_CONSOLE,
 	.nr_queues = 2,
@@ -131,14 +130,4 @@ static const struct virtio_emu_type console_type = {
 	.describe = console_describe,
 };
 
-static int console_create(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg,
-			  char *err, unsigned long errlen)
-{
-	return virtio_emu_create(g, d, cfg, &console_type, err, errlen);
-}
-
-static const struct emulator virtio_console_emulator = {
-	.compatible = "mantle,virtio-console",
-	.create = console_create,
-};
-EMULATOR_REGISTER(virtio_console_emulator);
+VIRTIO_EMULATOR_REGISTER(console_type, "mantle,virtio-console");

@@ -12,7 +12,6 @@
 #include <mantle/sched.h>
 #include <mantle/timer.h>
 #include <mantle/vcpu.h>
-#include <mantle/percpu.h>
 #include <vgic/vgic_emu.h>
 #include "virtio_emu.h"
 
@@ -23,15 +22,7 @@
 /* Guest RAM only: a device never reads or writes the guest's ROM, devices or another guest. */
 static void *map_guest_ram(void *ctx, uint64_t gpa, uint64_t len)
 {
-	struct guest *g = ctx;
-
-	for (unsigned i = 0; i < g->nr_mem; i++) {
-		const struct guest_mem *m = &g->mem[i];
-		if (m->type == GUEST_MEM_RAM && gpa >= m->ipa && len <= m->size &&
-		    gpa - m->ipa <= m->size - len)
-			return (void *)(uintptr_t)(m->pa + (gpa - m->ipa));
-	}
-	return NULL;
+	return guest_ram_to_host(ctx, gpa, len);
 }
 
 static void set_irq_line(void *ctx, bool level)
@@ -39,6 +30,17 @@ static void set_irq_line(void *ctx, bool level)
 	struct virtio_emu *ve = ctx;
 
 	guest_vgic_set_line(ve->guest, 0, ve->dev->irq, level);
+}
+
+uint32_t virtio_config_bytes(const uint8_t *cfg, size_t len, uint32_t off, unsigned size)
+{
+	uint32_t v = 0;
+
+	if (off >= len || size > len - off)
+		return 0;
+	for (unsigned i = 0; i < size; i++)
+		v |= (uint32_t)cfg[off + i] << (8 * i);
+	return v;
 }
 
 void virtio_emu_kick(struct virtio_emu *ve, unsigned bit)
@@ -163,20 +165,8 @@ void virtio_emu_serve(struct virtio_emu *ve, unsigned q, unsigned budget,
 	for (;;) {
 		int r = virtio_emu_pop(ve, q, &gen);
 
-		if (r == 0) {
-			/* Re-arm notifications, then look once more: a buffer added meanwhile is not lost. */
-			irqflags_t f = spin_lock_irqsave(&ve->lock);
-			bool more = false;
-			if (ve->vm.queues[q].vq.ready) {
-				vq_enable_notify(&ve->vm.queues[q].vq);
-				more = vq_has_avail(&ve->vm.queues[q].vq);
-			}
-			spin_unlock_irqrestore(&ve->lock, f);
-			if (more)
-				continue;
-			break;
-		}
-		if (r < 0)
+		/* Empty (pop has re-armed notifications and looked once more) or broken. */
+		if (r <= 0)
 			break;
 		if (served == 0) {
 			irqflags_t f = spin_lock_irqsave(&ve->lock);
@@ -250,7 +240,7 @@ static void stop_backend(struct virtio_emu *ve)
 	ve->stopping = 1;
 	for (;;) {
 		sched_wake(ve->backend);
-		if (ve->backend->state == VCPU_DEAD && pcpus[ve->backend->cpu].current != ve->backend)
+		if (vcpu_exited(ve->backend))
 			break;
 		if (timer_now_ns() > deadline) {
 			/* Leaking it is safer than freeing a stack that may still run. */

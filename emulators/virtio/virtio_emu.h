@@ -23,7 +23,6 @@ struct virtio_emu;
 #define VIRTIO_EMU_WORK_INPUT   31
 
 struct virtio_emu_type {
-	const char *compatible;
 	const char *kind;              /* "virtio-blk", for the shell */
 	uint32_t device_id;
 	unsigned nr_queues;
@@ -89,5 +88,18 @@ const char *virtio_emu_status_name(const struct virtio_emu *ve);
 /* The common create step, for each type's struct emulator. */
 int virtio_emu_create(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg,
 		      const struct virtio_emu_type *type, char *err, unsigned long errlen);
+
+/* Register virtio device type `type` (a struct virtio_emu_type) as the emulator of compat. */
+#define VIRTIO_EMULATOR_REGISTER(type, compat) \
+	static int type##_create(struct guest *g, struct emu_device *d, \
+				 const struct guest_dev_config *cfg, char *err, unsigned long errlen) \
+	{ \
+		return virtio_emu_create(g, d, cfg, &type, err, errlen); \
+	} \
+	static const struct emulator type##_emulator = { .compatible = compat, .create = type##_create }; \
+	EMULATOR_REGISTER(type##_emulator)
+
+/* size bytes (1, 2 or 4, little-endian) at off of a config space laid out in cfg[len]; 0 past its end. */
+uint32_t virtio_config_bytes(const uint8_t *cfg, size_t len, uint32_t off, unsigned size);
 
 #endif

@@ -106,15 +106,10 @@ static uint32_t net_config_read(struct virtio_emu *ve, uint32_t off, unsigned si
 {
 	struct vnet *n = ve->state;
 	uint8_t cfg[VIRTIO_NET_CFG_BYTES] = { 0 };
-	uint32_t v = 0;
 
 	memcpy(cfg + VIRTIO_NET_CFG_MAC, n->mac, 6);
 	cfg[VIRTIO_NET_CFG_STATUS] = VIRTIO_NET_S_LINK_UP;
-	if (off >= sizeof(cfg) || size > sizeof(cfg) - off)
-		return 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint32_t)cfg[off + i] << (8 * i);
-	return v;
+	return virtio_config_bytes(cfg, sizeof(cfg), off, size);
 }
 
 static uint32_t net_tx(struct virtio_emu *ve, struct vq_chain *c)
@@ -202,7 +197,6 @@ static void net_describe(struct virtio_emu *ve, char *buf, size_t len)
 }
 
 static const struct virtio_emu_type net_type = {
-	.compatible = "mantle,virtio-net",
 	.kind = "virtio-net",
 	.device_id = VIRTIO_ID_NET,
 	.nr_queues = 2,
@@ -216,14 +210,4 @@ static const struct virtio_emu_type net_type = {
 	.describe = net_describe,
 };
 
-static int net_create(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg,
-		      char *err, unsigned long errlen)
-{
-	return virtio_emu_create(g, d, cfg, &net_type, err, errlen);
-}
-
-static const struct emulator virtio_net_emulator = {
-	.compatible = "mantle,virtio-net",
-	.create = net_create,
-};
-EMULATOR_REGISTER(virtio_net_emulator);
+VIRTIO_EMULATOR_REGISTER(net_type, "mantle,virtio-net");

@@ -33,7 +33,6 @@ static void rng_work(struct virtio_emu *ve, unsigned q)
 }
 
 static const struct virtio_emu_type rng_type = {
-	.compatible = "mantle,virtio-rng",
 	.kind = "virtio-rng",
 	.device_id = VIRTIO_ID_RNG,
 	.nr_queues = 1,
@@ -43,14 +42,4 @@ static const struct virtio_emu_type rng_type = {
 	.work = rng_work,
 };
 
-static int rng_create(struct guest *g, struct emu_device *d, const struct guest_dev_config *cfg,
-		      char *err, unsigned long errlen)
-{
-	return virtio_emu_create(g, d, cfg, &rng_type, err, errlen);
-}
-
-static const struct emulator virtio_rng_emulator = {
-	.compatible = "mantle,virtio-rng",
-	.create = rng_create,
-};
-EMULATOR_REGISTER(virtio_rng_emulator);
+VIRTIO_EMULATOR_REGISTER(rng_type, "mantle,virtio-rng");

@@ -241,14 +241,19 @@ def test_passthrough_maps_a_host_device_and_refuses_what_is_taken(boot_mantle):
     assert "created guest pt1 (1 vCPUs)" in m.run("guest create bad-passthrough-taken.dtb")
 
 
+def run_suite(m, port, suite, timeout=180):
+    """Run one of the firmware's on-request suites; return (passed, failed, its output)."""
+    firmware_results(m, port)                      # the boot-time run is over
+    bind(m, port, history=False)
+    m.send(f"run {suite}\r")
+    match = m.expect_text(rf"run {suite}[\s\S]*?" + RESULT.pattern, timeout)
+    unbind(m)
+    return int(match.group(1)), int(match.group(2)), match.group(0)
+
+
 def run_irq_suite(m, port):
     """The firmware's on-request interrupt suite (vGIC, SGIs, timers); returns (passed, failed)."""
-    firmware_results(m, port)                      # the boot-time run is over
-    bind(m, port)
-    m.send("run irq\r")
-    match = m.expect_text(r"run irq[\s\S]*" + RESULT.pattern, 180)
-    unbind(m)
-    return int(match.group(1)), int(match.group(2))
+    return run_suite(m, port, "irq")[:2]
 
 
 @pytest.mark.parametrize("gic", [2, 3])

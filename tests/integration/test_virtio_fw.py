@@ -3,23 +3,13 @@ import re
 
 import pytest
 
-from test_guests import RESULT, bind, unbind, firmware_results, guest_row
-
-
-def run_suite(m, port, suite, timeout=120):
-    """Run an on-request firmware suite; return (passed, failed, output)."""
-    firmware_results(m, port)                      # the boot-time run is over
-    bind(m, port, history=False)
-    m.send(f"run {suite}\r")
-    match = m.expect_text(rf"run {suite}[\s\S]*?" + RESULT.pattern, timeout)
-    unbind(m)
-    return int(match.group(1)), int(match.group(2)), match.group(0)
+from test_guests import RESULT, bind, unbind, firmware_results, guest_row, run_suite
 
 
 @pytest.mark.parametrize("gic", [2, 3])
 def test_virtio_rng_and_blk_work_and_hostile_rings_need_a_reset(boot_mantle, gic):
     m = boot_mantle(gic=gic, cpu="max", smp=4)
-    passed, failed, out = run_suite(m, "fw0/uart0", "virtio")
+    passed, failed, out = run_suite(m, "fw0/uart0", "virtio", 120)
     assert (passed, failed) == (7, 0), out
     for name in ("rng_read", "blk_read_sector0", "hostile_loop", "hostile_address",
                  "hostile_length", "hostile_avail_idx", "bad_queue_size"):

@@ -79,6 +79,10 @@ struct list_node *guests_list(void);
 const char *guest_state_name(enum guest_state s);
 /* Host address of [ipa, ipa+len) if it lies in one RAM/ROM region, else NULL. */
 void *guest_ipa_to_host(struct guest *g, uint64_t ipa, uint64_t len);
+/* The same for RAM only: what a device may read and write (never ROM). */
+void *guest_ram_to_host(struct guest *g, uint64_t ipa, uint64_t len);
+/* Largest block size (in pages) the IPA allows, so a region's backing can be aligned to match. */
+size_t guest_region_align_pages(uint64_t ipa, uint64_t size);
 
 /* ---- called from the arch exit handlers on the vCPU's own thread ---- */
 uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc);

@@ -62,6 +62,8 @@ struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
 /* A guest vCPU, created blocked: its thread runs entry(arg) once woken. */
 struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, unsigned prio,
 			       uint64_t slice_ns, void (*entry)(void *));
+/* Its thread has returned and its CPU has switched away from it: it may be freed. */
+bool vcpu_exited(const struct vcpu *v);
 /* Free a vCPU whose thread is dead and off its CPU. */
 void vcpu_free(struct vcpu *v);
 
