@@ -21,11 +21,18 @@ def wait_linux(m, port):
 
 
 def sh(m, command, timeout=60):
-    """Run command in the bound guest's shell; return its output (log lines and CRs removed)."""
+    """Run command in the bound guest's shell; return its output (log lines and CRs removed).
+
+    Waits for the next prompt too, so the following command is never typed ahead: a busy
+    shell's tty echoes typed-ahead input once, and the line editor echoes it again.
+    """
     marker = f"__mantle_{next(_markers)}__"
+    echo = f"{command}; echo {marker}\n"
     m.send(f"{command}; echo {marker}\r")
-    match = m.expect_text(rf"(?ms){re.escape(command)}; echo {marker}\n(.*?)^{marker}$", timeout)
-    return match.group(1)
+    match = m.expect_text(rf"(?ms){re.escape(echo)}(.*?)^{marker}\n", timeout)
+    out = match.group(1).rsplit(echo, 1)[-1]
+    m.expect_text(r"# ", 30)
+    return out
 
 
 def two_timestamps(m, seconds):

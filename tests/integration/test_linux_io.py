@@ -26,12 +26,13 @@ def mantle():
 def in_guest(m, port, command, timeout=120):
     """Run command in a guest's shell; long lines are fine (no wrapping at 80 columns)."""
     bind(m, port, history=False)
-    m.send("\r")
-    m.expect_text(r"# ", 30)
-    sh(m, "stty cols 1000")
-    out = sh(m, command, timeout)
-    unbind(m)
-    return out
+    try:
+        m.send("\r")
+        m.expect_text(r"# ", 30)
+        sh(m, "stty cols 1000")
+        return sh(m, command, timeout)
+    finally:
+        unbind(m)
 
 
 def md5(text):
@@ -67,12 +68,7 @@ def test_hwrng_gives_bytes(mantle):
 
 
 def test_virtio_console_is_a_second_shell(mantle):
-    bind(mantle, "linux0/hvc0", history=False)
-    mantle.send("\r")
-    mantle.expect_text(r"# ", 30)
-    sh(mantle, "stty cols 1000")
-    assert sh(mantle, "echo hvc-$((6*7)); tty").split() == ["hvc-42", "/dev/hvc0"]
-    unbind(mantle)
+    assert in_guest(mantle, "linux0/hvc0", "echo hvc-$((6*7)); tty").split() == ["hvc-42", "/dev/hvc0"]
     assert re.search(r"hvc0 .*virtio-console live.*port linux0/hvc0, [1-9]\d* bytes in",
                      mantle.run("vdev list linux0"))
 
