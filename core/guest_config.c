@@ -18,6 +18,7 @@
 #define COMPAT_CHANNEL         "mantle,channel"
 #define COMPAT_VGIC            "mantle,vgic"
 #define COMPAT_PL011           "arm,pl011"
+#define COMPAT_SP805           "arm,sp805"
 #define COMPAT_VIRTIO_BLK      "mantle,virtio-blk"
 #define COMPAT_VIRTIO_NET      "mantle,virtio-net"
 #define COMPAT_VIRTIO_CONSOLE  "mantle,virtio-console"
@@ -25,6 +26,7 @@
 
 const char *const guest_known_devices[] = {
 	COMPAT_PL011,
+	COMPAT_SP805,
 	COMPAT_VIRTIO_BLK,
 	COMPAT_VIRTIO_NET,
 	COMPAT_VIRTIO_CONSOLE,
@@ -81,7 +83,7 @@ static const char *const phandle_props[] = { "phandle", "linux,phandle", NULL };
 
 static const char *const root_props[] = {
 	"compatible", "guest-name", "#address-cells", "#size-cells", "interrupt-parent",
-	"autostart", "on-stop", "on-crash", "on-abort", NULL,
+	"autostart", "on-stop", "on-crash", "on-abort", "boot-order", "boot-delay-ms", NULL,
 };
 static const char *const cpus_props[] = { "#address-cells", "#size-cells", NULL };
 static const char *const vcpu_props[] = { "reg", "pcpu", "priority", "time-slice-us", NULL };
@@ -459,6 +461,31 @@ static int parse_cells(struct parser *p, int root)
 	return 0;
 }
 
+/*
+ * When an autostart guest starts at boot. Either property without
+ * autostart would be ignored, so it is refused as the mistake it must be.
+ */
+static int parse_boot_start(struct parser *p, int root)
+{
+	struct guest_config *cfg = p->cfg;
+	int order, delay;
+
+	order = get_u32(p, root, "boot-order", &cfg->boot_order);
+	if (order < 0)
+		return -1;
+	delay = get_u32(p, root, "boot-delay-ms", &cfg->boot_delay_ms);
+	if (delay < 0)
+		return -1;
+	if (cfg->boot_delay_ms > GUEST_BOOT_DELAY_MS_MAX)
+		return fail(p, root, "boot-delay-ms %u is out of range 0..%u (one hour)", cfg->boot_delay_ms,
+			    GUEST_BOOT_DELAY_MS_MAX);
+	if ((order || delay) && !cfg->autostart)
+		return fail(p, root, "%s without autostart (only guests started at boot have one)",
+			    order ? "boot-order" : "boot-delay-ms");
+	cfg->has_boot_order = order > 0;
+	return 0;
+}
+
 static int parse_root_props(struct parser *p, int root)
 {
 	struct guest_config *cfg = p->cfg;
@@ -471,7 +498,9 @@ static int parse_root_props(struct parser *p, int root)
 	if (parse_policy(p, root, "on-stop", &cfg->on_stop) < 0 ||
 	    parse_policy(p, root, "on-crash", &cfg->on_crash) < 0 || parse_abort_policy(p, root) < 0)
 		return -1;
-	return get_flag(p, root, "autostart", &cfg->autostart);
+	if (get_flag(p, root, "autostart", &cfg->autostart) < 0)
+		return -1;
+	return parse_boot_start(p, root);
 }
 
 /* ------------------------------------------------------------ vCPUs */
@@ -773,6 +802,7 @@ struct device_type {
 
 static const struct device_type device_types[] = {
 	{ COMPAT_PL011, GUEST_DEV_EMULATED, emulated_props, NULL, NULL },
+	{ COMPAT_SP805, GUEST_DEV_EMULATED, emulated_props, NULL, NULL },
 	{ COMPAT_VIRTIO_BLK, GUEST_DEV_EMULATED, virtio_blk_props, "virtio devices need interrupts",
 	  parse_virtio_blk },
 	{ COMPAT_VIRTIO_NET, GUEST_DEV_EMULATED, virtio_net_props, "virtio devices need interrupts",
@@ -990,6 +1020,13 @@ static int check_blob(struct parser *p, size_t fdt_size)
 	if (!p->fdt || fdt_size < sizeof(struct fdt_header))
 		return fail_at(p, "/", "truncated: %u bytes, less than a DTB header", (unsigned)fdt_size);
 	rc = fdt_check_header(p->fdt);
+	/*
+	 * dtc writes version 17. Before 16 node names were full paths, and
+	 * libfdt 1.6's fdt_check_full() dereferences NULL when such a root's
+	 * name has no '/': older layouts are refused before it looks.
+	 */
+	if (!rc && fdt_version(p->fdt) < 17)
+		rc = -FDT_ERR_BADVERSION;
 	if (rc)
 		return fail_at(p, "/", "not a valid DTB (%s)", fdt_strerror(rc));
 	if (fdt_totalsize(p->fdt) > fdt_size)

@@ -3,7 +3,10 @@
 # As root it installs what is missing; otherwise it prints the one command to run.
 set -eu
 PKGS="gcc-aarch64-linux-gnu picolibc-aarch64-linux-gnu libfdt-dev:arm64 device-tree-compiler \
-qemu-system-arm libcmocka-dev libfdt1 cpio e2fsprogs kconfig-frontends-nox python3-pytest python3-pexpect gcc make"
+qemu-system-arm libcmocka-dev libfdt1 cpio e2fsprogs kconfig-frontends-nox python3-pytest python3-pexpect gcc make \
+clang-14 libclang-rt-14-dev"
+# Extra packages one target alone needs (make bench: gnuplot-nox) come as arguments.
+PKGS="$PKGS $*"
 
 missing=""
 for p in $PKGS; do

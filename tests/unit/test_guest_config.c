@@ -55,8 +55,8 @@
 	"chan@50000000 { compatible = \"mantle,channel\"; reg = <0 0x50000000 0 0x1000>; "
 #define CHAN_IRQ CHAN "interrupts = <0 22 1>; "
 
-#define KNOWN "(known: arm,pl011, mantle,virtio-blk, mantle,virtio-net, mantle,virtio-console, " \
-	"mantle,virtio-rng, mantle,passthrough, mantle,channel, mantle,rom, mantle,vgic)"
+#define KNOWN "(known: arm,pl011, arm,sp805, mantle,virtio-blk, mantle,virtio-net, " \
+	"mantle,virtio-console, mantle,virtio-rng, mantle,passthrough, mantle,channel, mantle,rom, mantle,vgic)"
 
 /* Strings of exactly 15, 16, 31, 32, 47, 48, 63, 64 and 255, 256 characters. */
 #define S15  "abcdefghijklmno"
@@ -333,6 +333,35 @@ static void test_minimal_description_gets_the_defaults(void **state)
 	assert_false(cfg.autostart);
 }
 
+static void test_boot_order_and_delay(void **state)
+{
+	expect_ok(BASE);
+	assert_false(cfg.has_boot_order);
+	assert_int_equal(cfg.boot_order, 0);
+	assert_int_equal(cfg.boot_delay_ms, 0);
+
+	expect_ok(BASE "/ { autostart; boot-order = <2>; boot-delay-ms = <1500>; };");
+	assert_true(cfg.has_boot_order);
+	assert_int_equal(cfg.boot_order, 2);
+	assert_int_equal(cfg.boot_delay_ms, 1500);
+
+	/* 0 is an order like any other; a delay alone leaves the guest unordered. */
+	expect_ok(BASE "/ { autostart; boot-order = <0>; };");
+	assert_true(cfg.has_boot_order);
+	assert_int_equal(cfg.boot_order, 0);
+	assert_int_equal(cfg.boot_delay_ms, 0);
+	expect_ok(BASE "/ { autostart; boot-delay-ms = <700>; };");
+	assert_false(cfg.has_boot_order);
+	assert_int_equal(cfg.boot_delay_ms, 700);
+
+	/* The limits. */
+	expect_ok(BASE "/ { autostart; boot-order = <0xffffffff>; boot-delay-ms = <3600000>; };");
+	assert_true(cfg.has_boot_order);
+	assert_int_equal(cfg.boot_order, 0xffffffffU);
+	assert_int_equal(cfg.boot_delay_ms, GUEST_BOOT_DELAY_MS_MAX);
+	assert_int_equal(GUEST_BOOT_DELAY_MS_MAX, 3600000);
+}
+
 static void test_one_cell_addresses_and_sizes_are_honoured(void **state)
 {
 	expect_ok("/dts-v1/;\n"
@@ -561,6 +590,7 @@ static void test_every_known_device_is_emulated(void **state)
 	/* What each compatible needs besides reg and interrupts. */
 	static const struct { const char *compatible, *extra; } needs[] = {
 		{ "arm,pl011", "" },
+		{ "arm,sp805", "" },
 		{ "mantle,virtio-blk", "ramdisk = \"r.img\";" },
 		{ "mantle,virtio-net", "switch = \"s\";" },
 		{ "mantle,virtio-console", "" },
@@ -930,6 +960,27 @@ static void test_blob_with_bad_version(void **state)
 	free(blob);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_guest_dts.c: before version 16 node names were
+ * full paths, and libfdt 1.6's fdt_check_full() crashed on such a blob
+ * whose root name has no '/'. Only dtc's version 17 is taken.
+ */
+static void test_blob_with_old_version(void **state)
+{
+	static const uint32_t old[][2] = { { 3, 2 }, { 16, 16 } };   /* version, last_comp_version */
+	size_t size;
+	uint8_t *blob = base_blob(&size);
+	struct fdt_header *h = (struct fdt_header *)blob;
+
+	for (size_t i = 0; i < sizeof(old) / sizeof(old[0]); i++) {
+		h->version = cpu_to_fdt32(old[i][0]);
+		h->last_comp_version = cpu_to_fdt32(old[i][1]);
+		assert_int_equal(parse_blob(blob, size), -1);
+		assert_string_equal(err, FILE_NAME ": /: not a valid DTB (FDT_ERR_BADVERSION)");
+	}
+	free(blob);
+}
+
 static void test_blob_with_corrupt_structure(void **state)
 {
 	size_t size;
@@ -1165,6 +1216,27 @@ static const struct error_case error_cases[] = {
 	{ "autostart_with_value",
 	  "/ { autostart = <1>; };",
 	  "/: autostart takes no value" },
+	{ "boot_delay_over_an_hour",
+	  "/ { autostart; boot-delay-ms = <3600001>; };",
+	  "/: boot-delay-ms 3600001 is out of range 0..3600000 (one hour)" },
+	{ "boot_delay_largest_cell",
+	  "/ { autostart; boot-delay-ms = <0xffffffff>; };",
+	  "/: boot-delay-ms 4294967295 is out of range 0..3600000 (one hour)" },
+	{ "boot_delay_without_value",
+	  "/ { autostart; boot-delay-ms; };",
+	  "/: boot-delay-ms must be one cell" },
+	{ "boot_order_two_cells",
+	  "/ { autostart; boot-order = <1 2>; };",
+	  "/: boot-order must be one cell" },
+	{ "boot_order_is_a_string",
+	  "/ { autostart; boot-order = \"1\"; };",
+	  "/: boot-order must be one cell" },
+	{ "boot_order_without_autostart",
+	  "/ { boot-order = <1>; };",
+	  "/: boot-order without autostart (only guests started at boot have one)" },
+	{ "boot_delay_without_autostart",
+	  "/ { boot-delay-ms = <10>; };",
+	  "/: boot-delay-ms without autostart (only guests started at boot have one)" },
 	{ "node_without_compatible",
 	  "/ { chosen { bootargs = \"x\"; }; };",
 	  "/chosen: no compatible " KNOWN },
@@ -1704,6 +1776,7 @@ int main(void)
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_description_fills_every_field),
 		cmocka_unit_test(test_minimal_description_gets_the_defaults),
+		cmocka_unit_test(test_boot_order_and_delay),
 		cmocka_unit_test(test_one_cell_addresses_and_sizes_are_honoured),
 		cmocka_unit_test(test_limits_are_accepted),
 		cmocka_unit_test(test_all_vcpus_and_host_cpus),
@@ -1723,6 +1796,7 @@ int main(void)
 		cmocka_unit_test(test_blob_shorter_than_its_header_says),
 		cmocka_unit_test(test_blob_with_bad_magic),
 		cmocka_unit_test(test_blob_with_bad_version),
+		cmocka_unit_test(test_blob_with_old_version),
 		cmocka_unit_test(test_blob_with_corrupt_structure),
 		cmocka_unit_test(test_blob_with_string_offset_outside_the_strings),
 		cmocka_unit_test(test_raw_blob_with_two_cpus_nodes),
