@@ -9,9 +9,11 @@
 #include <mantle/guest.h>
 #include <mantle/guest_loader.h>
 #include <vgic/vgic_emu.h>
+#include <sp805_wdt.h>
 
 #define PHANDLE_APB_PCLK 1
 #define PHANDLE_GIC      2
+#define PHANDLE_WDOG_CLK 3
 
 #define TRY(x) do { if ((x) < 0) return -1; } while (0)
 
@@ -195,6 +197,47 @@ static int add_dma_bus(void *fdt, const struct guest *g)
 	return fdt_end_node(fdt);
 }
 
+static bool is_sp805(const struct guest_dev_config *dc)
+{
+	return dc->kind == GUEST_DEV_EMULATED && !strcmp(dc->compatible, SP805_WDT_COMPATIBLE);
+}
+
+/* Linux's sp805_wdt driver takes the counter's rate from the first clock; the AMBA bus wants apb_pclk. */
+static int add_sp805(void *fdt, const struct guest_dev_config *dc)
+{
+	static const char compat[] = "arm,sp805\0arm,primecell";
+	static const char clock_names[] = "wdog_clk\0apb_pclk";
+	fdt32_t clocks[2] = { cpu_to_fdt32(PHANDLE_WDOG_CLK), cpu_to_fdt32(PHANDLE_APB_PCLK) };
+	char name[48];
+
+	snprintf(name, sizeof(name), "watchdog@%llx", (unsigned long long)dc->ipa);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_reg(fdt, dc->ipa, dc->size));
+	if (dc->irq)
+		TRY(prop_spi(fdt, dc->irq, false));
+	TRY(fdt_property(fdt, "clocks", clocks, sizeof(clocks)));
+	TRY(fdt_property(fdt, "clock-names", clock_names, sizeof(clock_names)));
+	return fdt_end_node(fdt);
+}
+
+static int add_wdog_clock(void *fdt, const struct guest *g)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < g->cfg.nr_devs; i++)
+		any |= is_sp805(&g->cfg.devs[i]);
+	if (!any)
+		return 0;
+	TRY(fdt_begin_node(fdt, "wdog-clk"));
+	TRY(fdt_property_string(fdt, "compatible", "fixed-clock"));
+	TRY(fdt_property_u32(fdt, "#clock-cells", 0));
+	TRY(fdt_property_u32(fdt, "clock-frequency", SP805_WDT_CLOCK_HZ));
+	TRY(fdt_property_string(fdt, "clock-output-names", "wdogclk"));
+	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_WDOG_CLK));
+	return fdt_end_node(fdt);
+}
+
 /* Virtio devices, channels and passthrough devices with a guest compatible. */
 static int add_devices(void *fdt, const struct guest *g)
 {
@@ -207,6 +250,8 @@ static int add_devices(void *fdt, const struct guest *g)
 			TRY(add_virtio(fdt, dc));
 		else if (dc->kind == GUEST_DEV_CHANNEL)
 			TRY(add_channel(fdt, dc, channel_index++));
+		else if (is_sp805(dc))
+			TRY(add_sp805(fdt, dc));
 		else if (dc->kind == GUEST_DEV_PASSTHROUGH && dc->guest_compatible[0]) {
 			if (dc->dma)
 				dma_bus = true;
@@ -278,6 +323,7 @@ int guest_fdt_build(const struct guest *g, void *buf, size_t size)
 	TRY(fdt_property_string(buf, "clock-output-names", "clk24mhz"));
 	TRY(fdt_property_u32(buf, "phandle", PHANDLE_APB_PCLK));
 	TRY(fdt_end_node(buf));
+	TRY(add_wdog_clock(buf, g));
 
 	if (g->vgic) {
 		TRY(add_gic(buf, g));

@@ -6,6 +6,8 @@
 #define NSEC_PER_SEC 1000000000ULL
 
 static const struct clockevent *clockevent;
+/* The event whose callback each CPU is running, so that a stop can wait for it (timer_lock). */
+static struct timer_event *running[CONFIG_MAX_CPUS];
 static uint64_t freq_hz;
 uint64_t boot_entry_ticks;
 
@@ -108,6 +110,22 @@ void timer_event_stop(struct timer_event *ev)
 	spin_unlock_irqrestore(&pc->timer_lock, f);
 }
 
+void timer_event_stop_sync(struct timer_event *ev)
+{
+	timer_event_stop(ev);
+	for (unsigned c = 0; c < CONFIG_MAX_CPUS; c++) {
+		/* A CPU stopped by a fatal exception never finishes: it cannot be waited for. */
+		while (!pcpus[c].halted) {
+			irqflags_t f = spin_lock_irqsave(&pcpus[c].timer_lock);
+			bool busy = running[c] == ev;
+
+			spin_unlock_irqrestore(&pcpus[c].timer_lock, f);
+			if (!busy)
+				break;
+		}
+	}
+}
+
 void timer_expire(void)
 {
 	struct pcpu *pc = this_pcpu();
@@ -116,10 +134,12 @@ void timer_expire(void)
 
 	while ((ev = timer_queue_pop_expired(&pc->timers, timer_now_ns()))) {
 		ev->cpu = -1;
+		running[pc->id] = ev;
 		/* The callback may re-arm this or other events. */
 		spin_unlock_irqrestore(&pc->timer_lock, f);
 		ev->fn(ev, ev->arg);
 		f = spin_lock_irqsave(&pc->timer_lock);
+		running[pc->id] = NULL;
 	}
 	reprogram(pc);
 	spin_unlock_irqrestore(&pc->timer_lock, f);

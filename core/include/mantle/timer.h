@@ -27,6 +27,12 @@ void timer_event_init(struct timer_event *ev, const char *name, timer_event_fn f
 void timer_event_start_at(struct timer_event *ev, uint64_t deadline_ns);
 void timer_event_start_in(struct timer_event *ev, uint64_t delay_ns);
 void timer_event_stop(struct timer_event *ev);
+/*
+ * Stop, then wait until no CPU runs its callback: afterwards the event's
+ * memory may go, if nothing can arm it again (thread context, not from the
+ * callback itself).
+ */
+void timer_event_stop_sync(struct timer_event *ev);
 
 /* Time the boot CPU entered Mantle (counter value at the first instruction). */
 extern uint64_t boot_entry_ticks;
