@@ -9,6 +9,20 @@
 #include <mantle/log.h>
 
 static struct vcpu idle_vcpus[CONFIG_MAX_CPUS];
+/* A vCPU that died on this CPU, handed over (vcpu_switched_away) once the switch off it is done. */
+static struct vcpu *dying[CONFIG_MAX_CPUS];
+
+/* Runs on the vCPU switched to, first thing: the previous one's stack is free now. */
+static void finish_switch(void)
+{
+	unsigned cpu = this_cpu_id();
+	struct vcpu *dead = dying[cpu];
+
+	if (dead) {
+		dying[cpu] = NULL;
+		vcpu_switched_away(dead);
+	}
+}
 
 struct vcpu *sched_current(void)
 {
@@ -101,6 +115,7 @@ static void switch_locked(struct pcpu *pc, bool to_tail)
 	else
 		timer_event_stop(&pc->slice_event);
 	arch_context_switch(&prev->ctx, &next->ctx);
+	finish_switch();
 }
 
 static void reschedule(bool to_tail)
@@ -180,6 +195,7 @@ void sched_block(void)
 
 void sched_thread_start(void)
 {
+	finish_switch();
 	arch_irq_enable();
 }
 
@@ -191,6 +207,7 @@ void sched_thread_exit(void)
 	pc = this_pcpu();
 	spin_lock(&pc->rq_lock);
 	pc->current->state = VCPU_DEAD;
+	dying[pc->id] = pc->current;
 	switch_locked(pc, true);
 	panic("dead vCPU was scheduled again");
 }

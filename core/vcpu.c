@@ -7,6 +7,13 @@
 #include <mantle/percpu.h>
 #include <arch/vcpu_regs.h>
 
+const char *const vcpu_exit_reason_name[VCPU_EXIT_REASONS] = {
+	[VCPU_EXIT_IRQ] = "irq", [VCPU_EXIT_WFI] = "wfi", [VCPU_EXIT_WFE] = "wfe",
+	[VCPU_EXIT_HVC] = "hvc", [VCPU_EXIT_SMC] = "smc", [VCPU_EXIT_SYSREG] = "sysreg",
+	[VCPU_EXIT_MMIO] = "mmio", [VCPU_EXIT_IABT] = "iabt", [VCPU_EXIT_FP] = "fp",
+	[VCPU_EXIT_OTHER] = "other",
+};
+
 const char *guest_name_of(struct guest *g);
 
 static struct list_node all_vcpus = LIST_HEAD_INIT(all_vcpus);
@@ -78,6 +85,20 @@ struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
 	return v;
 }
 
+bool vcpu_start_detached(const char *name, unsigned cpu, unsigned prio,
+			 uint64_t slice_ns, void (*entry)(void *), void *arg)
+{
+	struct vcpu *v = vcpu_alloc(name, cpu, prio, slice_ns, entry, arg);
+
+	if (!v)
+		return false;
+	/* Before it can run: it may be gone the moment it is scheduled. */
+	v->detached = true;
+	vcpu_list_add(v);
+	sched_add(v);
+	return true;
+}
+
 struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, unsigned prio,
 			       uint64_t slice_ns, void (*entry)(void *))
 {
@@ -106,7 +127,20 @@ struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, un
 
 bool vcpu_exited(const struct vcpu *v)
 {
-	return v->state == VCPU_DEAD && pcpus[v->cpu].current != v;
+	/*
+	 * Not state == DEAD alone, nor "not its CPU's current": the dying thread
+	 * still runs on its stack, and saves its registers into v, until the
+	 * switch away from it is over.
+	 */
+	return __atomic_load_n(&v->gone, __ATOMIC_ACQUIRE);
+}
+
+void vcpu_switched_away(struct vcpu *v)
+{
+	if (v->detached)
+		vcpu_free(v);
+	else
+		__atomic_store_n(&v->gone, true, __ATOMIC_RELEASE);
 }
 
 void vcpu_free(struct vcpu *v)

@@ -21,6 +21,7 @@ struct vserial {
 	struct ring in;
 	volatile bool bound;
 	volatile bool dead;             /* its guest is gone; freed on unbind */
+	bool held;                      /* a console binds it: freeing is the binder's (ports_lock) */
 	/* Orders history writes against replay-and-bind: no byte lost, none shown twice. */
 	spinlock_t lock;
 	void (*rx_notify)(void *ctx);
@@ -46,15 +47,19 @@ struct vserial *vserial_create(const char *name)
 	return vs;
 }
 
+/*
+ * Who frees the port is decided under ports_lock, by destroy and by the
+ * binder both: exactly one of them does, whatever order they run in.
+ */
 void vserial_destroy(struct vserial *vs)
 {
 	irqflags_t f = spin_lock_irqsave(&ports_lock);
-	bool bound = vs->bound;
+	bool held = vs->held;
 
 	list_del(&vs->node);
 	vs->dead = true;
 	spin_unlock_irqrestore(&ports_lock, f);
-	if (!bound)
+	if (!held)
 		heap_free(vs);
 }
 
@@ -87,19 +92,23 @@ void vserial_write(struct vserial *vs, char c)
 int vserial_read(struct vserial *vs) { return ring_get(&vs->in); }
 bool vserial_input_pending(struct vserial *vs) { return ring_count(&vs->in) != 0; }
 
-struct vserial *vserial_find(const char *name)
+static struct vserial *find_locked(const char *name)
 {
 	struct list_node *pos;
-	struct vserial *found = NULL;
-	irqflags_t f = spin_lock_irqsave(&ports_lock);
 
 	list_for_each(pos, &ports) {
 		struct vserial *vs = list_entry(pos, struct vserial, node);
-		if (!strcmp(vs->name, name)) {
-			found = vs;
-			break;
-		}
+		if (!strcmp(vs->name, name))
+			return vs;
 	}
+	return NULL;
+}
+
+struct vserial *vserial_find(const char *name)
+{
+	irqflags_t f = spin_lock_irqsave(&ports_lock);
+	struct vserial *found = find_locked(name);
+
 	spin_unlock_irqrestore(&ports_lock, f);
 	return found;
 }
@@ -129,14 +138,18 @@ static void replay_history(struct vserial *vs)
 
 int vserial_bind_console(const char *name)
 {
-	struct vserial *vs = vserial_find(name);
-	bool escape = false;
-	irqflags_t f;
+	struct vserial *vs;
+	bool escape = false, dead;
+	irqflags_t f = spin_lock_irqsave(&ports_lock);
 
-	if (!vs)
-		return -1;
-	if (vs->bound)
-		return -2;
+	/* Found and held in one step: a destroy in between cannot free it under us. */
+	vs = find_locked(name);
+	if (!vs || vs->held) {
+		spin_unlock_irqrestore(&ports_lock, f);
+		return vs ? -2 : -1;
+	}
+	vs->held = true;
+	spin_unlock_irqrestore(&ports_lock, f);
 	/* History first, then the banner: everything after the banner is live. */
 	f = spin_lock_irqsave(&vs->lock);
 	replay_history(vs);
@@ -160,8 +173,12 @@ int vserial_bind_console(const char *name)
 	f = spin_lock_irqsave(&vs->lock);
 	vs->bound = false;
 	spin_unlock_irqrestore(&vs->lock, f);
-	printf("\n[back to mantle%s]\n", vs->dead ? ": the guest went away" : "");
-	if (vs->dead)
+	f = spin_lock_irqsave(&ports_lock);
+	vs->held = false;
+	dead = vs->dead;
+	spin_unlock_irqrestore(&ports_lock, f);
+	printf("\n[back to mantle%s]\n", dead ? ": the guest went away" : "");
+	if (dead)
 		heap_free(vs);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #define GUEST_PATH_MAX      64
 #define GUEST_BOOTARGS_MAX  256
 #define GUEST_NODE_NAME_MAX 32
+#define GUEST_BOOT_DELAY_MS_MAX 3600000U   /* one hour: more is a mistake, not a plan */
 
 enum guest_policy { GUEST_POLICY_HALT, GUEST_POLICY_RESTART };
 /* What a stage-2 fault outside every region does: inject an abort into the guest, or stop it. */
@@ -94,6 +95,10 @@ struct guest_config {
 	enum guest_policy on_crash;
 	enum guest_abort_policy on_abort;
 	bool autostart;
+	/* Start order at boot (docs/guest-dts.md): lower first, then the guests without one. */
+	bool has_boot_order;
+	uint32_t boot_order;
+	uint32_t boot_delay_ms;              /* earliest start, counted from when guests begin booting */
 };
 
 /* Compatibles an emulated device may have (the emulators Mantle has), NULL-terminated. */

@@ -22,6 +22,28 @@ enum vcpu_state {
 struct guest;
 struct arch_vcpu;
 
+/* Why a guest vCPU left the guest, as counted for `guest stats`. */
+enum vcpu_exit_reason {
+	VCPU_EXIT_IRQ,          /* a host interrupt (timer, IPI, device) */
+	VCPU_EXIT_WFI,
+	VCPU_EXIT_WFE,
+	VCPU_EXIT_HVC,
+	VCPU_EXIT_SMC,
+	VCPU_EXIT_SYSREG,       /* a trapped system register */
+	VCPU_EXIT_MMIO,         /* a data abort: emulated device or stage-2 fault */
+	VCPU_EXIT_IABT,
+	VCPU_EXIT_FP,           /* first FP/SIMD use */
+	VCPU_EXIT_OTHER,
+	VCPU_EXIT_REASONS
+};
+
+extern const char *const vcpu_exit_reason_name[VCPU_EXIT_REASONS];
+
+struct vcpu_exit_stats {
+	uint64_t count[VCPU_EXIT_REASONS];
+	uint64_t ticks[VCPU_EXIT_REASONS];      /* host counter ticks spent handling them */
+};
+
 struct vcpu {
 	struct arch_context ctx;
 	char name[32];
@@ -38,6 +60,8 @@ struct vcpu {
 	uint64_t stack_size;
 	void (*entry)(void *);
 	void *arg;
+	bool detached;                 /* nobody keeps it: freed as soon as its thread has exited */
+	volatile bool gone;            /* dead, and its CPU has switched off its stack for good */
 	/* guest vCPUs only */
 	struct arch_vcpu *arch;
 	unsigned index;                /* number within its guest */
@@ -45,6 +69,7 @@ struct vcpu {
 	volatile bool in_wfi;
 	bool off_requested;            /* PSCI CPU_OFF seen, applied when the exit is done */
 	uint64_t exits;
+	struct vcpu_exit_stats exit_stats;
 	struct timer_event timer_wake;   /* follows the vtimer while the vCPU's state is off the CPU */
 	struct timer_event ptimer_event; /* deadline of the emulated EL1 physical timer */
 	/* accounting */
@@ -59,6 +84,13 @@ static inline bool vcpu_is_orphan(const struct vcpu *v) { return v->guest == NUL
 struct vcpu *vcpu_create_orphan(const char *name, unsigned cpu, unsigned prio,
 				uint64_t slice_ns, void (*entry)(void *), void *arg);
 
+/*
+ * A started orphan nobody keeps (a one-off job): the scheduler frees it
+ * once entry returns, so no pointer to it is handed out. false as above.
+ */
+bool vcpu_start_detached(const char *name, unsigned cpu, unsigned prio,
+			 uint64_t slice_ns, void (*entry)(void *), void *arg);
+
 /* A guest vCPU, created blocked: its thread runs entry(arg) once woken. */
 struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, unsigned prio,
 			       uint64_t slice_ns, void (*entry)(void *));
@@ -66,6 +98,8 @@ struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, un
 bool vcpu_exited(const struct vcpu *v);
 /* Free a vCPU whose thread is dead and off its CPU. */
 void vcpu_free(struct vcpu *v);
+/* The scheduler, on v's CPU, once it no longer runs on v's stack: v may now be freed. */
+void vcpu_switched_away(struct vcpu *v);
 
 /* Make v visible to vcpu_list() (idle vCPUs; orphans are added on creation). */
 void vcpu_list_add(struct vcpu *v);
