@@ -40,6 +40,7 @@
 #define RET_NOT_SUPPORTED       ((uint64_t)-1)
 #define RET_INVALID_PARAMETERS  ((uint64_t)-2)
 #define RET_ALREADY_ON          ((uint64_t)-4)
+#define RET_INVALID_ADDRESS     ((uint64_t)-9)
 
 #define AFFINITY_ON             0
 #define AFFINITY_OFF            1
@@ -78,6 +79,9 @@ static uint64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint
 
 	if (!t || (entry & 3))
 		return RET_INVALID_PARAMETERS;
+	/* Started there, the vCPU would only fault (and be taken for crashed): say so now. */
+	if (!guest_ipa_to_host(g, entry, 4))
+		return RET_INVALID_ADDRESS;
 	f = spin_lock_irqsave(&g->lock);
 	if (t->power == VCPU_POWER_ON) {
 		spin_unlock_irqrestore(&g->lock, f);

@@ -44,7 +44,21 @@ void vgic_hw_cpu_init(void);
 void fpsimd_save(struct guest_fpregs *fp);
 void fpsimd_restore(const struct guest_fpregs *fp);
 
+/*
+ * MDCR_EL2: the debug registers trap (TDA, TDOSA, TDRA), since Mantle does
+ * not switch them (trap.c makes them RAZ/WI); the PMU is switched instead,
+ * and HPMN gives EL1 every event counter.
+ */
+#define MDCR_TDA   (1UL << 9)
+#define MDCR_TDOSA (1UL << 10)
+#define MDCR_TDRA  (1UL << 11)
+#define PMCR_P     (1UL << 1)
+#define PMCR_C     (1UL << 2)
+
 static unsigned ipa_bits;
+/* Features whose EL1 state cannot be trapped, so is switched with the rest. */
+static bool has_sme, has_ras, has_pmu;
+static unsigned pmu_counters;          /* PMCR_EL0.N */
 /*
  * Which vCPU's EL1 state each CPU holds. A vCPU leaves every slot
  * (arch_vcpu_unload) before it is freed, so a pointer here is always live.
@@ -64,6 +78,62 @@ unsigned arch_guest_ipa_bits(void)
 	return ipa_bits;
 }
 
+static uint64_t mdcr_value(void)
+{
+	uint64_t pmuver = (read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf;
+
+	/* PMCR_EL0 exists with a PMUv3 only (PMUVer 1..14; 15 is an IMPLEMENTATION DEFINED PMU). */
+	has_pmu = pmuver && pmuver != 0xf;
+	pmu_counters = has_pmu ? (read_sysreg(pmcr_el0) >> 11) & 0x1f : 0;
+	if (pmu_counters > GUEST_PMU_COUNTERS)
+		pmu_counters = GUEST_PMU_COUNTERS;
+	return MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | pmu_counters;
+}
+
+/* The vCPU's PMU leaves the CPU: stopped first, so that nothing counts for it meanwhile. */
+static void pmu_save(struct guest_pmu *p)
+{
+	p->cnten = read_sysreg(pmcntenset_el0);
+	write_sysreg(pmcntenclr_el0, ~0UL);
+	isb();
+	p->pmcr = read_sysreg(pmcr_el0);
+	p->selr = read_sysreg(pmselr_el0);
+	p->userenr = read_sysreg(pmuserenr_el0);
+	p->inten = read_sysreg(pmintenset_el1);
+	p->ovs = read_sysreg(pmovsset_el0);
+	p->ccntr = read_sysreg(pmccntr_el0);
+	p->ccfiltr = read_sysreg(pmccfiltr_el0);
+	for (unsigned i = 0; i < pmu_counters; i++) {
+		write_sysreg(pmselr_el0, i);
+		isb();
+		p->evcntr[i] = read_sysreg(pmxevcntr_el0);
+		p->evtyper[i] = read_sysreg(pmxevtyper_el0);
+	}
+}
+
+/* Everything back as the vCPU left it; the counters it had enabled start last. */
+static void pmu_restore(const struct guest_pmu *p)
+{
+	write_sysreg(pmcntenclr_el0, ~0UL);
+	write_sysreg(pmcr_el0, p->pmcr & ~(PMCR_P | PMCR_C));  /* not the reset-the-counters bits */
+	for (unsigned i = 0; i < pmu_counters; i++) {
+		write_sysreg(pmselr_el0, i);
+		isb();
+		write_sysreg(pmxevtyper_el0, p->evtyper[i]);
+		write_sysreg(pmxevcntr_el0, p->evcntr[i]);
+	}
+	write_sysreg(pmccfiltr_el0, p->ccfiltr);
+	write_sysreg(pmccntr_el0, p->ccntr);
+	write_sysreg(pmuserenr_el0, p->userenr);
+	write_sysreg(pmintenclr_el1, ~0UL);
+	write_sysreg(pmintenset_el1, p->inten);
+	write_sysreg(pmovsclr_el0, ~0UL);
+	write_sysreg(pmovsset_el0, p->ovs);
+	write_sysreg(pmselr_el0, p->selr);
+	isb();
+	write_sysreg(pmcntenset_el0, p->cnten);
+}
+
 void arch_virt_cpu_init(void)
 {
 	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
@@ -75,7 +145,10 @@ void arch_virt_cpu_init(void)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	/* EL1 reads the physical counter; its physical timer traps (emulated per vCPU). */
 	write_sysreg(cnthctl_el2, 1);
+	write_sysreg(mdcr_el2, mdcr_value());
 	isb();
+	has_sme = ((read_sysreg(id_aa64pfr1_el1) >> 24) & 0xf) != 0;
+	has_ras = ((read_sysreg(id_aa64pfr0_el1) >> 28) & 0xf) != 0;
 	if (this_cpu_id() == 0) {
 		vtimer_init();
 		vgic_hw_init();
@@ -92,6 +165,8 @@ void arch_vcpu_reset(struct arch_vcpu *a, unsigned index, uint16_t vmid, const s
 	memset(&a->regs, 0, sizeof(a->regs));
 	memset(&a->sys, 0, sizeof(a->sys));
 	memset(&a->fp, 0, sizeof(a->fp));
+	/* The virtual CPU interface starts disabled, as a GIC's does. */
+	memset(&a->vgic, 0, sizeof(a->vgic));
 	a->fp_used = fp_used;
 	a->regs.pstate = PSTATE_EL1H_MASKED;
 	a->sys.sctlr = SCTLR_EL1_RESET;
@@ -127,6 +202,12 @@ static void sysregs_save(struct guest_sysregs *s)
 	s->cntkctl = read_sysreg(cntkctl_el1);
 	s->csselr = read_sysreg(csselr_el1);
 	s->mdscr = read_sysreg(mdscr_el1);
+	if (has_sme)
+		s->tpidr2 = read_sysreg(s3_3_c13_c0_5);        /* TPIDR2_EL0 */
+	if (has_ras)
+		s->vdisr = read_sysreg(s3_4_c12_c1_1);         /* VDISR_EL2: EL1's DISR_EL1 (HCR_EL2.AMO) */
+	if (has_pmu)
+		pmu_save(&s->pmu);
 	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
 	s->cntv_cval = read_sysreg(cntv_cval_el0);
 	/* A switched-out guest's timer must not fire into the next one. */
@@ -159,6 +240,12 @@ static void sysregs_restore(const struct guest_sysregs *s)
 	write_sysreg(cntkctl_el1, s->cntkctl);
 	write_sysreg(csselr_el1, s->csselr);
 	write_sysreg(mdscr_el1, s->mdscr);
+	if (has_sme)
+		write_sysreg(s3_3_c13_c0_5, s->tpidr2);
+	if (has_ras)
+		write_sysreg(s3_4_c12_c1_1, s->vdisr);
+	if (has_pmu)
+		pmu_restore(&s->pmu);
 	write_sysreg(cntv_cval_el0, s->cntv_cval);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
 }

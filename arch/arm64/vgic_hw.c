@@ -105,6 +105,7 @@ void vgic_hw_enter(struct vcpu *v)
 	if (gv->model.version == 3) {
 		write_sysreg(s3_4_c12_c11_7, a->vgic.vmcr);           /* ICH_VMCR_EL2 */
 		write_sysreg(s3_4_c12_c9_0, a->vgic.apr);              /* ICH_AP1R0_EL2 */
+		write_sysreg(s3_4_c12_c8_0, a->vgic.apr0);             /* ICH_AP0R0_EL2 */
 		/* Every exit leaves all list registers empty: only ours go in. */
 		for (unsigned i = 0; i < n; i++) {
 			uint64_t val = encode_v3(&lrs[i]);
@@ -148,6 +149,7 @@ void vgic_hw_exit(struct vcpu *v)
 		}
 		a->vgic.vmcr = read_sysreg(s3_4_c12_c11_7);
 		a->vgic.apr = read_sysreg(s3_4_c12_c9_0);
+		a->vgic.apr0 = read_sysreg(s3_4_c12_c8_0);
 		write_sysreg(s3_4_c12_c11_0, 0);
 	} else {
 		uintptr_t gich = irq_chip()->virt->gich;

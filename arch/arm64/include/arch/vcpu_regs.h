@@ -26,12 +26,21 @@ struct guest_gprs {
 	uint64_t esr, far, hpfar;   /* of the last exit */
 };
 
+/* The guest's view of the CPU's PMUv3, switched with the rest of its EL1 state. */
+#define GUEST_PMU_COUNTERS 31
+struct guest_pmu {
+	uint64_t pmcr, selr, userenr, cnten, inten, ovs, ccntr, ccfiltr;
+	uint64_t evcntr[GUEST_PMU_COUNTERS], evtyper[GUEST_PMU_COUNTERS];
+};
+
 /* EL1 state that only changes hands when another guest vCPU runs on the CPU. */
 struct guest_sysregs {
 	uint64_t sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
 	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr_el1, spsr_el1;
 	uint64_t esr_el1, far_el1, afsr0, afsr1, par, cpacr, cntkctl, csselr, actlr;
 	uint64_t mdscr;
+	uint64_t tpidr2, vdisr;          /* with SME / RAS only: EL1 reaches them, no trap exists */
+	struct guest_pmu pmu;            /* with a PMUv3 only */
 	uint64_t cntv_ctl, cntv_cval;    /* the guest's virtual timer (CNTVOFF comes with the vGIC work) */
 };
 
@@ -43,6 +52,7 @@ struct guest_fpregs {
 /* The vCPU's virtual CPU interface state and the list registers the last entry used. */
 struct arch_vgic_state {
 	uint64_t vmcr, apr;
+	uint64_t apr0;            /* GICv3: Group 0 active priorities (ICH_AP0R0_EL2) */
 	unsigned nr;
 	struct vgic_lr lrs[VGIC_MAX_LRS];
 };
