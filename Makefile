@@ -2,6 +2,7 @@
 #   make            build build/mantle.bin (installs missing Debian packages when root)
 #   make run        boot it on QEMU virt (GIC=3 CPU=max SMP=4 MEM=2G by default)
 #   make test       host unit tests, then QEMU integration tests
+#   make fuzz       libFuzzer harnesses, 60 s each (make fuzz-short: 15 s, fuzz-regress: corpus once)
 #   make defconfig / menuconfig
 
 VERSION    := 0.1.0
@@ -35,7 +36,7 @@ TEST_BUNDLE_DIR := $(BUILD)/test-bundle
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 .DEFAULT_GOAL := all
-.PHONY: all run test unit integration bench defconfig menuconfig savedefconfig clean deps FORCE
+.PHONY: all run test unit integration fuzz bench defconfig menuconfig savedefconfig clean deps FORCE
 
 NO_CONFIG_GOALS := clean defconfig menuconfig savedefconfig deps
 ifeq ($(filter-out $(NO_CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -95,6 +96,7 @@ HV_SRCS := \
 	arch/arm64/vgic_hw.c \
 	arch/arm64/vtimer.c \
 	arch/arm64/ptimer.c \
+	arch/arm64/vcpu_inspect.c \
 	core/main.c \
 	core/log.c \
 	core/console.c \
@@ -112,13 +114,18 @@ HV_SRCS := \
 	core/version.c \
 	core/guest.c \
 	core/guest_config.c \
+	core/boot_order.c \
 	core/guest_loader.c \
 	core/guest_fdt.c \
 	core/guest_smccc.c \
+	core/guest_crash.c \
+	core/crash_watch.c \
 	core/emulator.c \
 	core/host_claims.c \
 	core/vserial.c \
 	emulators/pl011.c \
+	emulators/sp805_model.c \
+	emulators/sp805_wdt.c \
 	emulators/vgic/vgic_model.c \
 	emulators/vgic/vgic_regs.c \
 	emulators/vgic/vgic_emu.c \
@@ -269,6 +276,22 @@ TEST_BUNDLE_FILES := $(addprefix $(TEST_BUNDLE_DIR)/,$(GUEST_DTBS) fw.bin fw/dis
 $(BUNDLE): $(BUNDLE_FILES)
 	@echo "  CPIO    $@"
 	@cd $(BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
+# make bench's: the benchmark guest and its partner only (tests/bench/microbench.py).
+BENCH_BUNDLE     := $(BUILD)/bench-bundle.cpio
+BENCH_BUNDLE_DIR := $(BUILD)/bench-bundle
+$(BENCH_BUNDLE_DIR)/%.dtb: tests/guests/dts/%.dts | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@dtc -q -I dts -O dtb -o $@ $<
+$(BENCH_BUNDLE_DIR)/fw.bin: $(BUILD)/guests/fw.bin
+	@mkdir -p $(dir $@)
+	@cp $< $@
+$(BENCH_BUNDLE_DIR)/boot.list: tests/guests/boot-bench.list
+	@mkdir -p $(dir $@)
+	@cp $< $@
+$(BENCH_BUNDLE): $(addprefix $(BENCH_BUNDLE_DIR)/,bench0.dtb bench1.dtb fw.bin boot.list)
+	@echo "  CPIO    $@"
+	@cd $(BENCH_BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
+
 $(TEST_BUNDLE): $(TEST_BUNDLE_FILES)
 	@echo "  CPIO    $@"
 	@cd $(TEST_BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
@@ -293,10 +316,12 @@ run: $(BUILD)/mantle.bin $(BUNDLE) | $(DISK)
 
 # ---------------------------------------------------------------- tests
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 
 # Unit tests first: they are quick and pinpoint logic bugs before QEMU runs.
 test:
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory integration
 
 integration: $(BUILD)/mantle.bin $(BUNDLE) $(TEST_BUNDLE)
@@ -305,9 +330,14 @@ integration: $(BUILD)/mantle.bin $(BUNDLE) $(TEST_BUNDLE)
 		$(PYTHON) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)
 
 # Benchmarks: deterministic (-icount shift=0), never part of make test.
-bench: $(BUILD)/mantle.bin $(BUNDLE)
+# Each script adds its rows to build/bench/results.json; the chart is drawn from all of them.
+bench: $(BUILD)/mantle.bin $(BUNDLE) $(BENCH_BUNDLE) $(BUILD)/guests/fw.bin
+	@scripts/deps.sh gnuplot-nox
+	@rm -f $(BUILD)/bench/results.json
+	MANTLE_BUILD=$(CURDIR)/$(BUILD) $(PYTHON) tests/bench/microbench.py
 	$(PYTHON) tests/bench/linux_boot.py
 	$(PYTHON) tests/bench/linux_io.py
+	$(PYTHON) tests/bench/chart.py $(BUILD)/bench/results.json $(BUILD)/bench/results.png
 
 clean:
 	rm -rf $(BUILD)

@@ -21,6 +21,7 @@
 #include <arch/cpu.h>
 #include <mantle/mem.h>
 #include <mantle/channel.h>
+#include <mantle/boot_order.h>
 
 #define VMID_COUNT          256
 #define PARK_TIMEOUT_NS     2000000000ULL
@@ -91,6 +92,35 @@ void ptimer_reset(struct vcpu *v);
 
 /* ---- the vCPU thread ------------------------------------------------------ */
 
+/*
+ * A destroyed guest's vCPU, last thing on its own CPU: while it is loaded
+ * there, another guest's vCPU taking the CPU would save into it and arm its
+ * timer. Only that CPU could (vCPUs are pinned), and its timers fire only
+ * there: done here with IRQs masked, nothing touches it after it is freed.
+ */
+static void vcpu_leave_cpu(struct vcpu *v)
+{
+	irqflags_t f = arch_irq_save();
+
+	arch_vcpu_unload(v);
+	if (v->timer_wake.fn)
+		timer_event_stop(&v->timer_wake);
+	ptimer_reset(v);
+	arch_irq_restore(f);
+}
+
+/* One trip into the guest and the handling of its exit, counted by reason. */
+static void run_once(struct vcpu *v)
+{
+	int exit = arch_vcpu_run(v);
+	uint64_t t0 = arch_counter_read();
+	enum vcpu_exit_reason why = arch_vcpu_exit_reason(v, exit);
+
+	arch_vcpu_handle_exit(v, exit);
+	v->exit_stats.count[why]++;
+	v->exit_stats.ticks[why] += arch_counter_read() - t0;
+}
+
 static void guest_vcpu_main(void *arg)
 {
 	struct vcpu *v = arg;
@@ -99,13 +129,22 @@ static void guest_vcpu_main(void *arg)
 	for (;;) {
 		enum guest_state st = g->state;
 
-		if (st == GUEST_DESTROYING)
+		if (st == GUEST_DESTROYING) {
+			vcpu_leave_cpu(v);
 			return;
+		}
 		if (st != GUEST_RUNNING || v->power != VCPU_POWER_ON) {
 			sched_block();
 			continue;
 		}
-		arch_vcpu_handle_exit(v, arch_vcpu_run(v));
+		if (g->crash_pending) {
+			const char *why = __atomic_exchange_n(&g->crash_pending, NULL, __ATOMIC_ACQ_REL);
+			if (why) {
+				guest_crashed(v, why);
+				continue;
+			}
+		}
+		run_once(v);
 		sched_preempt_point();
 	}
 }
@@ -120,8 +159,15 @@ void guest_vcpu_kick(struct vcpu *v)
 void guest_vcpu_wfi(struct vcpu *v)
 {
 	/* A kick between the check and the block leaves a pending wake-up: none is lost. */
+	const char *hopeless;
+
 	if (guest_vgic_has_pending(v->guest, v->index))
 		return;
+	hopeless = guest_wfi_hopeless(v);
+	if (hopeless) {
+		guest_crashed(v, hopeless);
+		return;
+	}
 	v->in_wfi = true;
 	sched_block();
 	v->in_wfi = false;
@@ -224,6 +270,21 @@ static int setup_passthrough(struct guest *g, const struct guest_dev_config *dc,
 	return 0;
 }
 
+/*
+ * Device i (the newest) joins the IPA-ordered index MMIO exits bisect.
+ * Devices never overlap (checked when they are added), so the order is total.
+ */
+void guest_index_device(struct guest *g, unsigned i)
+{
+	unsigned j = i;
+
+	while (j > 0 && g->devs[g->devs_by_ipa[j - 1]].ipa > g->devs[i].ipa) {
+		g->devs_by_ipa[j] = g->devs_by_ipa[j - 1];
+		j--;
+	}
+	g->devs_by_ipa[j] = (uint8_t)i;
+}
+
 static int setup_devices(struct guest *g, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < g->cfg.nr_devs; i++) {
@@ -260,7 +321,7 @@ static int setup_devices(struct guest *g, char *err, size_t errlen)
 				 why[0] ? why : "the emulator refused the device");
 			return -1;
 		}
-		g->nr_devs++;
+		guest_index_device(g, g->nr_devs++);
 	}
 	return 0;
 }
@@ -274,7 +335,9 @@ static void reset_vcpus(struct guest *g)
 		arch_vcpu_reset(v->arch, i, g->vmid, &g->s2);
 		v->arch->cntvoff = g->cntvoff;
 		v->power = i == 0 ? VCPU_POWER_ON : VCPU_POWER_OFF;
+		crash_watch_reset(&g->crash_watch[i]);
 	}
+	g->crash_pending = NULL;
 	/* arm64 boot protocol: x0 = DTB, x1-x3 = 0, at the entry point. */
 	g->vcpus[0]->arch->regs.pc = g->entry_ipa;
 	g->vcpus[0]->arch->regs.x[0] = g->dtb_ipa;
@@ -411,6 +474,8 @@ static struct list_node requests = LIST_HEAD_INIT(requests);
 static spinlock_t requests_lock = SPINLOCK_INIT;
 static struct vcpu *guestd;
 
+static void boot_plan_forget(struct guest *g);
+
 /* Wait until every vCPU of g sits parked in its loop (or, destroying, is dead). */
 static int park_vcpus(struct guest *g, bool dead)
 {
@@ -433,11 +498,51 @@ static int park_vcpus(struct guest *g, bool dead)
 	return 0;
 }
 
+/*
+ * Requests still queued for a guest about to be freed (a vCPU's reset or
+ * park posted while the destroy waited): refused, never run on freed memory.
+ */
+static void drop_requests(struct guest *g)
+{
+	struct list_node *pos, *tmp;
+	irqflags_t f = spin_lock_irqsave(&requests_lock);
+
+	list_for_each_safe(pos, tmp, &requests) {
+		struct guest_request *r = list_entry(pos, struct guest_request, node);
+		struct vcpu *waiter = r->waiter;
+
+		if (r->g != g)
+			continue;
+		list_del(&r->node);
+		if (waiter) {
+			r->result = -1;
+			r->done = true;
+			sched_wake(waiter);
+		} else {
+			heap_free(r);
+		}
+	}
+	spin_unlock_irqrestore(&requests_lock, f);
+}
+
 static void wake_powered_vcpus(struct guest *g)
 {
 	for (unsigned i = 0; i < g->nr_vcpus; i++)
 		if (g->vcpus[i]->power == VCPU_POWER_ON)
 			guest_vcpu_kick(g->vcpus[i]);
+}
+
+/* Its first start: the images loaded at creation are still untouched. */
+static void start_created(struct guest *g)
+{
+	g->state = GUEST_RUNNING;
+	g->stop_reason = NULL;
+	wake_powered_vcpus(g);
+}
+
+static bool never_started(const struct guest *g)
+{
+	return g->state == GUEST_STOPPED && g->stop_reason && !strcmp(g->stop_reason, "created");
 }
 
 static int do_reset(struct guest *g)
@@ -477,9 +582,7 @@ static int do_op(struct guest_request *r)
 		/* A guest that ran before starts from its images again. */
 		if (g->stop_reason && strcmp(g->stop_reason, "created"))
 			return do_reset(g);
-		g->state = GUEST_RUNNING;
-		g->stop_reason = NULL;
-		wake_powered_vcpus(g);
+		start_created(g);
 		pr_info("guest %s: started", g->name);
 		return 0;
 	case OP_PAUSE:
@@ -509,6 +612,8 @@ static int do_op(struct guest_request *r)
 		guests_lock();
 		list_del(&g->node);
 		guests_unlock();
+		boot_plan_forget(g);
+		drop_requests(g);
 		pr_info("guest %s: destroyed", g->name);
 		free_guest(g);
 		return 0;
@@ -518,8 +623,75 @@ static int do_op(struct guest_request *r)
 
 #define BOOT_LIST "boot.list"
 #define BOOT_LIST_LINE_MAX 128
+#define BOOT_GUESTS_MAX 32
+#define NSEC_PER_MSEC 1000000ULL
 
-static void boot_one(const char *path)
+/*
+ * The autostart guests of boot.list, in start order, each with its start
+ * time (boot_order_plan); guestd starts them as their times come, woken by
+ * the timer, so neither it nor the shell waits through the delays.
+ */
+static struct {
+	unsigned n, next;                      /* next: the first one not started yet */
+	struct guest *g[BOOT_GUESTS_MAX];      /* NULL: destroyed before its start */
+	uint32_t at_ms[BOOT_GUESTS_MAX];
+	uint64_t t0_ns;                        /* guests began booting: delays count from here */
+	struct timer_event timer;
+} boot_plan;
+
+static void boot_timer_fired(struct timer_event *ev, void *arg)
+{
+	sched_wake(guestd);
+}
+
+/* A destroyed guest drops out of the plan. guestd only. */
+static void boot_plan_forget(struct guest *g)
+{
+	for (unsigned i = boot_plan.next; i < boot_plan.n; i++)
+		if (boot_plan.g[i] == g)
+			boot_plan.g[i] = NULL;
+}
+
+static void boot_start(struct guest *g, uint64_t now)
+{
+	uint64_t ms = (now - boot_plan.t0_ns) / NSEC_PER_MSEC;
+	char order[16];
+
+	/* Started (and maybe stopped again) from the shell before its time: leave it be. */
+	if (!never_started(g)) {
+		pr_info("guest %s: not started at boot: it was started before its time", g->name);
+		return;
+	}
+	if (g->cfg.has_boot_order)
+		snprintf(order, sizeof(order), "%u", g->cfg.boot_order);
+	else
+		snprintf(order, sizeof(order), "none");
+	start_created(g);
+	pr_info("guest %s: started at %llu.%03llu s (boot-order %s, delay %u ms)", g->name,
+		(unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000), order,
+		g->cfg.boot_delay_ms);
+}
+
+/* Start every guest whose time has come, in plan order; arm the timer for the next. guestd only. */
+static void boot_start_due(void)
+{
+	while (boot_plan.next < boot_plan.n) {
+		struct guest *g = boot_plan.g[boot_plan.next];
+		uint64_t due = boot_plan.t0_ns + boot_plan.at_ms[boot_plan.next] * NSEC_PER_MSEC;
+		uint64_t now = timer_now_ns();
+
+		if (g && now < due) {
+			timer_event_start_at(&boot_plan.timer, due);
+			return;
+		}
+		boot_plan.next++;
+		if (g)
+			boot_start(g, now);
+	}
+}
+
+/* Created stopped; the caller decides when it starts. */
+static struct guest *boot_one(const char *path)
 {
 	const struct bundle *b = host_bundle();
 	struct bundle_file f;
@@ -528,36 +700,46 @@ static void boot_one(const char *path)
 
 	if (!bundle_find(b, path, &f)) {
 		pr_err("%s: %s is not in the guest bundle", BOOT_LIST, path);
-		return;
+		return NULL;
 	}
 	g = guest_create(f.data, f.size, path, err, sizeof(err));
 	if (!g) {
 		pr_err("guest not created: %s", err);
-		return;
+		return NULL;
 	}
 	pr_info("guest %s: created from %s (%u vCPUs)", g->name, path, g->nr_vcpus);
-	if (g->cfg.autostart) {
-		struct guest_request r = { .op = OP_START, .g = g };
-		do_op(&r);
-	}
+	return g;
 }
 
-/* boot.list: one guest description per line; blank lines and # comments ignored. */
+/*
+ * boot.list: one guest description per line; blank lines and # comments
+ * ignored. Every guest is created first, in list order; the autostart ones
+ * then start in boot order.
+ */
 static void boot_from_bundle(void)
 {
 	const struct bundle *b = host_bundle();
 	struct bundle_file list;
+	struct guest *autostart[BOOT_GUESTS_MAX];
+	struct boot_order_key keys[BOOT_GUESTS_MAX];
+	unsigned seq[BOOT_GUESTS_MAX], n = 0;
 	char line[BOOT_LIST_LINE_MAX];
 	size_t len = 0;
 
+	timer_event_init(&boot_plan.timer, "boot start", boot_timer_fired, NULL);
 	if (!b)
 		return;
 	if (!bundle_find(b, BOOT_LIST, &list)) {
 		pr_info("guest bundle has no %s: no guests at boot", BOOT_LIST);
 		return;
 	}
+	pr_info("%s: creating its guests (boot delays count from now)", BOOT_LIST);
+	/* After the line: its time stamp is never later than this. */
+	boot_plan.t0_ns = timer_now_ns();
 	for (size_t i = 0; i <= list.size; i++) {
 		char c = i < list.size ? ((const char *)list.data)[i] : '\n';
+		struct guest *g;
+
 		if (c != '\n') {
 			if (len < sizeof(line) - 1)
 				line[len++] = c;
@@ -566,10 +748,25 @@ static void boot_from_bundle(void)
 		while (len && (line[len - 1] == ' ' || line[len - 1] == '\r' || line[len - 1] == '\t'))
 			len--;
 		line[len] = '\0';
-		if (len && line[0] != '#')
-			boot_one(line);
+		g = len && line[0] != '#' ? boot_one(line) : NULL;
 		len = 0;
+		if (!g || !g->cfg.autostart)
+			continue;
+		if (n == BOOT_GUESTS_MAX) {
+			pr_err("%s: more than %d guests start at boot: %s is left stopped", BOOT_LIST,
+			       BOOT_GUESTS_MAX, g->name);
+			continue;
+		}
+		autostart[n] = g;
+		keys[n] = (struct boot_order_key){ g->cfg.has_boot_order, g->cfg.boot_order,
+						   g->cfg.boot_delay_ms };
+		n++;
 	}
+	boot_order_plan(keys, n, seq, boot_plan.at_ms);
+	for (unsigned i = 0; i < n; i++)
+		boot_plan.g[i] = autostart[seq[i]];
+	boot_plan.n = n;
+	boot_start_due();
 }
 
 static void guestd_main(void *arg)
@@ -585,6 +782,7 @@ static void guestd_main(void *arg)
 		}
 		spin_unlock_irqrestore(&requests_lock, f);
 		if (!r) {
+			boot_start_due();
 			sched_block();
 			continue;
 		}
@@ -604,8 +802,13 @@ static int post(struct guest *g, enum guest_op op, bool wait)
 	struct guest_request local, *r = wait ? &local : heap_zalloc(sizeof(*r));
 	irqflags_t f;
 
-	if (!r || !guestd)
+	if (!r)
 		return -1;
+	if (!guestd) {
+		if (!wait)
+			heap_free(r);
+		return -1;
+	}
 	memset(r, 0, sizeof(*r));
 	r->op = op;
 	r->g = g;
@@ -667,14 +870,33 @@ void guest_system_reset(struct vcpu *v)
 void guest_crashed(struct vcpu *v, const char *why)
 {
 	struct guest *g = v->guest;
+	enum guest_state running = GUEST_RUNNING;
+	bool restart = g->cfg.on_crash == GUEST_POLICY_RESTART;
 
-	pr_err("guest %s: vcpu%u crashed: %s", g->name, v->index, why);
-	if (g->cfg.on_crash == GUEST_POLICY_RESTART) {
-		g->state = GUEST_STOPPED;
+	/* Another vCPU crashing meanwhile, or a pause or stop from the shell, got there first. */
+	if (!__atomic_compare_exchange_n(&g->state, &running, GUEST_STOPPED, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return;
+	g->crashes++;
+	snprintf(g->last_crash, sizeof(g->last_crash), "vcpu%u: %s", v->index, why);
+	pr_err("guest %s: vcpu%u crashed: %s; on-crash %s", g->name, v->index, why,
+	       restart ? "restart" : "halt");
+	if (restart)
 		post(g, OP_RESET, false);
-	} else {
+	else
 		stop_from_vcpu(v, "crashed");
-	}
+}
+
+void guest_crash_async(struct guest *g, const char *why)
+{
+	const char *none = NULL;
+
+	if (!__atomic_compare_exchange_n(&g->crash_pending, &none, why, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return;
+	for (unsigned i = 0; i < g->nr_vcpus; i++)
+		if (g->vcpus[i]->power == VCPU_POWER_ON)
+			guest_vcpu_kick(g->vcpus[i]);
 }
 
 void guest_log_unhandled(struct vcpu *v, const char *fmt, ...)
@@ -696,9 +918,20 @@ void guest_log_unhandled(struct vcpu *v, const char *fmt, ...)
 
 static struct emu_device *device_at(struct guest *g, uint64_t ipa)
 {
-	for (unsigned i = 0; i < g->nr_devs; i++) {
-		struct emu_device *d = &g->devs[i];
-		if (ipa >= d->ipa && ipa - d->ipa < d->size)
+	unsigned lo = 0, hi = g->nr_devs;
+
+	/* The last device starting at or below ipa is the only one that can hold it. */
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (g->devs[g->devs_by_ipa[mid]].ipa <= ipa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo) {
+		struct emu_device *d = &g->devs[g->devs_by_ipa[lo - 1]];
+		if (ipa - d->ipa < d->size)
 			return d;
 	}
 	return NULL;
@@ -731,11 +964,18 @@ void guest_unhandled_abort(struct vcpu *v, uint64_t ipa, uint64_t va, bool write
 			    insn ? "instruction fetch" : write ? "write" : "read",
 			    (unsigned long long)ipa, (unsigned long long)va);
 	if (g->cfg.on_abort == GUEST_ABORT_STOP) {
-		stop_from_vcpu(v, "bad memory access");
+		char why[96];
+
+		snprintf(why, sizeof(why), "bad memory access: %s at IPA %#llx",
+			 insn ? "instruction fetch" : write ? "write" : "read", (unsigned long long)ipa);
+		guest_crashed(v, why);
 		return;
 	}
+	if (guest_watch_abort(v, ipa, insn))
+		return;
 	if (insn)
 		arch_inject_pabt(v, va);
 	else
 		arch_inject_dabt(v, va, write);
+	guest_watch_injected(v);
 }

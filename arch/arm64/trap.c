@@ -148,6 +148,20 @@ uint64_t arch_guest_id_reg(unsigned op0, unsigned op1, unsigned crn, unsigned cr
 	return id_reg_sanitized(SYSREG_ENC(op0, op1, crn, crm, op2));
 }
 
+/* MDSCR_EL1 traps with the debug registers (MDCR_EL2.TDA) but is switched: the guest's own. */
+static uint64_t mdscr_access(struct vcpu *v, bool read, uint64_t val)
+{
+	irqflags_t f = arch_irq_save();
+
+	arch_vcpu_load_el1(v);
+	if (read)
+		val = read_sysreg(mdscr_el1);
+	else
+		write_sysreg(mdscr_el1, val);
+	arch_irq_restore(f);
+	return val;
+}
+
 static void handle_sysreg(struct vcpu *v, uint64_t esr)
 {
 	struct arch_vcpu *a = v->arch;
@@ -169,6 +183,14 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 		guest_vgic_sgi1r(v->guest, v->index, reg_read(a, rt));
 	} else if (enc == SYSREG_ENC(3, 0, 1, 0, 1)) {
 		/* ACTLR_EL1: its bits are implementation defined; guests get RAZ/WI. */
+		if (read)
+			reg_write(a, rt, 0);
+	} else if (enc == SYSREG_ENC(2, 0, 0, 2, 2)) {
+		val = mdscr_access(v, read, val);
+		if (read)
+			reg_write(a, rt, val);
+	} else if (op0 == 2) {
+		/* The debug registers (MDCR_EL2.TDA/TDOSA/TDRA) are the host CPU's, not switched: RAZ/WI. */
 		if (read)
 			reg_write(a, rt, 0);
 	} else {
@@ -236,11 +258,32 @@ static void handle_smccc(struct vcpu *v, bool smc)
 	guest_smccc_finish(v);
 }
 
+enum vcpu_exit_reason arch_vcpu_exit_reason(const struct vcpu *v, int exit)
+{
+	uint64_t esr = v->arch->regs.esr;
+
+	if (exit == EXIT_IRQ)
+		return VCPU_EXIT_IRQ;
+	if (exit == EXIT_SERROR)
+		return VCPU_EXIT_OTHER;
+	switch (ESR_EC(esr)) {
+	case ESR_EC_WFX:      return (esr & 1) ? VCPU_EXIT_WFE : VCPU_EXIT_WFI;
+	case ESR_EC_HVC64:    return VCPU_EXIT_HVC;
+	case ESR_EC_SMC64:    return VCPU_EXIT_SMC;
+	case ESR_EC_SYS64:    return VCPU_EXIT_SYSREG;
+	case ESR_EC_DABT_LOW: return VCPU_EXIT_MMIO;
+	case ESR_EC_IABT_LOW: return VCPU_EXIT_IABT;
+	case ESR_EC_FP:       return VCPU_EXIT_FP;
+	default:              return VCPU_EXIT_OTHER;
+	}
+}
+
 void arch_vcpu_handle_exit(struct vcpu *v, int exit)
 {
 	struct arch_vcpu *a = v->arch;
 	uint64_t esr = a->regs.esr;
 
+	guest_watch_exit(v, exit == EXIT_IRQ);
 	if (exit == EXIT_IRQ)
 		return;                 /* taken at EL2 as soon as interrupts were unmasked */
 	if (exit == EXIT_SERROR) {

@@ -1,6 +1,7 @@
-/* guest list|info|create|kick|pause|resume|reset|destroy|memmap|dumpmem */
+/* guest list|info|stats|create|kick|pause|resume|reset|destroy|memmap|dumpmem */
 #include <stdio.h>
 #include <string.h>
+#include <arch/cpu.h>
 #include <arch/stage2.h>
 #include <arch/vcpu_regs.h>
 #include <mantle/shell.h>
@@ -68,12 +69,23 @@ static int cmd_guest_info(int argc, char **argv)
 	printf("source:    %s\n", g->source);
 	printf("vmid:      %u\n", g->vmid);
 	printf("restarts:  %u\n", g->restarts);
+	if (g->crashes)
+		printf("crashes:   %u, the last: %s\n", g->crashes, g->last_crash);
+	else
+		printf("crashes:   0\n");
 	printf("entry:     %#llx, dtb at %#llx\n", (unsigned long long)g->entry_ipa,
 	       (unsigned long long)g->dtb_ipa);
 	printf("policies:  on-stop %s, on-crash %s, on-abort %s\n",
 	       g->cfg.on_stop == GUEST_POLICY_RESTART ? "restart" : "halt",
 	       g->cfg.on_crash == GUEST_POLICY_RESTART ? "restart" : "halt",
 	       g->cfg.on_abort == GUEST_ABORT_STOP ? "stop" : "inject");
+	if (!g->cfg.autostart)
+		printf("boot:      not started at boot (no autostart)\n");
+	else if (g->cfg.has_boot_order)
+		printf("boot:      autostart, boot-order %u, delay %u ms\n", g->cfg.boot_order,
+		       g->cfg.boot_delay_ms);
+	else
+		printf("boot:      autostart, no boot-order, delay %u ms\n", g->cfg.boot_delay_ms);
 	printf("console:   %s\n", g->console ? vserial_name(g->console) : "none");
 	for (unsigned i = 0; i < g->nr_vcpus; i++) {
 		struct vcpu *v = g->vcpus[i];
@@ -236,6 +248,47 @@ static int cmd_guest_memmap(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(guest_memmap, "guest", "memmap", "NAME", "stage-2 mappings with their block sizes", cmd_guest_memmap);
+
+/*
+ * Exits by reason since the guest was created, summed over its vCPUs, with
+ * the host time spent handling them (for WFI and WFE that includes the time
+ * the vCPU waited, blocked).
+ */
+static int cmd_guest_stats(int argc, char **argv)
+{
+	struct guest *g = named_guest(argc, argv);
+	uint64_t freq = arch_counter_freq(), all = 0, all_ticks = 0;
+
+	if (!g)
+		return -1;
+	printf("%-8s %12s %14s %12s\n", "REASON", "EXITS", "TIME (us)", "AVG (ns)");
+	for (unsigned r = 0; r < VCPU_EXIT_REASONS; r++) {
+		uint64_t n = 0, ticks = 0;
+
+		for (unsigned i = 0; i < g->nr_vcpus; i++) {
+			n += g->vcpus[i]->exit_stats.count[r];
+			ticks += g->vcpus[i]->exit_stats.ticks[r];
+		}
+		all += n;
+		all_ticks += ticks;
+		if (n)
+			printf("%-8s %12llu %14llu %12llu\n", vcpu_exit_reason_name[r], (unsigned long long)n,
+			       (unsigned long long)(ticks * 1000000 / freq),
+			       (unsigned long long)(ticks * 1000000000 / freq / n));
+	}
+	printf("%-8s %12llu %14llu\n", "total", (unsigned long long)all,
+	       (unsigned long long)(all_ticks * 1000000 / freq));
+	for (unsigned i = 0; i < g->nr_vcpus; i++) {
+		uint64_t n = 0;
+
+		for (unsigned r = 0; r < VCPU_EXIT_REASONS; r++)
+			n += g->vcpus[i]->exit_stats.count[r];
+		printf("vcpu%-4u %12llu exits, %llu us run\n", i, (unsigned long long)n,
+		       (unsigned long long)(g->vcpus[i]->runtime_ns / 1000));
+	}
+	return 0;
+}
+SHELL_COMMAND(guest_stats, "guest", "stats", "NAME", "exits by reason and the time spent on them", cmd_guest_stats);
 
 static int cmd_guest_dumpmem(int argc, char **argv)
 {

@@ -42,6 +42,12 @@ struct vgic_irq {
 struct vgic_vcpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
 	uint32_t waker;           /* GICR_WAKER (ProcessorSleep) */
+	/*
+	 * INTIDs that may be pending or active for this vCPU, a bit each: set
+	 * by every change that can make one so (vgic_note), cleared by a flush
+	 * that finds it is not. Flushes look at these instead of every INTID.
+	 */
+	uint64_t interest[VGIC_NR_IRQS / 64];
 };
 
 /* A list register's contents, arch-neutral. */
@@ -84,8 +90,22 @@ void vgic_raise_hw(struct vgic *v, uint32_t intid);
 void vgic_v2_sgir(struct vgic *v, unsigned src, uint32_t val);
 void vgic_v3_sgi1r(struct vgic *v, unsigned src, uint64_t val);
 
+/*
+ * Interrupt intid's state changed in a way that may make it pending or
+ * active (vgic_update does this; a change that does not kick calls it).
+ */
+void vgic_note(struct vgic *v, unsigned vcpu, uint32_t intid);
+
 /* Does vCPU idx have an interrupt pending and enabled (a reason to leave WFI)? */
 bool vgic_has_pending(struct vgic *v, unsigned idx);
+
+/*
+ * Could an interrupt ever become deliverable to vCPU idx if no other vCPU
+ * acts (nobody sends an SGI or changes the distributor)? An enabled PPI not
+ * in silent_ppis (a bit per INTID: inputs that cannot fire, a disarmed
+ * timer's), or an enabled SPI routed to it, with its group enabled.
+ */
+bool vgic_can_wake(struct vgic *v, unsigned idx, uint32_t silent_ppis);
 
 /*
  * Fill up to nr list registers for vCPU idx: active interrupts first (their

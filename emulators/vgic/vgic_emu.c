@@ -93,6 +93,7 @@ static int add_window(struct guest *g, const char *name, const char *compat, uin
 	d->ops = ops;
 	d->priv = g->vgic;
 	d->guest = g;
+	guest_index_device(g, g->nr_devs - 1);
 	return 0;
 clash:
 	snprintf(err, errlen, "%s: the vGIC's %s at %#llx+%#llx overlaps the guest's memory or devices",
@@ -192,6 +193,19 @@ bool guest_vgic_has_pending(struct guest *g, unsigned vcpu)
 	pending = vgic_has_pending(&g->vgic->model, vcpu);
 	spin_unlock_irqrestore(&g->vgic->lock, f);
 	return pending;
+}
+
+bool guest_vgic_can_wake(struct guest *g, unsigned vcpu, uint32_t silent_ppis)
+{
+	irqflags_t f;
+	bool can;
+
+	if (!g->vgic)
+		return false;
+	f = spin_lock_irqsave(&g->vgic->lock);
+	can = vgic_can_wake(&g->vgic->model, vcpu, silent_ppis);
+	spin_unlock_irqrestore(&g->vgic->lock, f);
+	return can;
 }
 
 void guest_vgic_sgi1r(struct guest *g, unsigned vcpu, uint64_t val)

@@ -31,6 +31,8 @@ void guest_vgic_set_line(struct guest *g, unsigned vcpu, uint32_t intid, bool le
 /* Latch intid pending whatever its trigger configuration: a doorbell. */
 void guest_vgic_raise_edge(struct guest *g, unsigned vcpu, uint32_t intid);
 bool guest_vgic_has_pending(struct guest *g, unsigned vcpu);
+/* vgic_can_wake under the vGIC's lock: false without a vGIC. */
+bool guest_vgic_can_wake(struct guest *g, unsigned vcpu, uint32_t silent_ppis);
 void guest_vgic_sgi1r(struct guest *g, unsigned vcpu, uint64_t val);
 unsigned guest_vgic_version(const struct guest *g);
 /* Deliver the guest's passthrough interrupts as hardware-linked virtual ones. */

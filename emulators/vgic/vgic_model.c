@@ -32,6 +32,7 @@ void vgic_reset(struct vgic *v)
 			v->vcpus[c].priv[i].enabled = v->version == 2 && i < 16;
 		}
 		v->vcpus[c].waker = (1u << 1) | (1u << 2);   /* ProcessorSleep, ChildrenAsleep */
+		memset(v->vcpus[c].interest, 0xff, sizeof(v->vcpus[c].interest));
 	}
 	for (unsigned i = 0; i < VGIC_NR_IRQS - VGIC_NR_PRIVATE; i++) {
 		reset_irq(&v->spis[i], false, 0);
@@ -116,6 +117,22 @@ static bool lr_pending_state(const struct vgic *v, const struct vgic_irq *irq, u
 	return irq->edge && irq->latch;
 }
 
+void vgic_note(struct vgic *v, unsigned vcpu, uint32_t intid)
+{
+	uint64_t bit = 1ULL << (intid % 64);
+
+	if (intid >= VGIC_NR_IRQS)
+		return;
+	if (intid < VGIC_NR_PRIVATE) {
+		if (vcpu < v->nr_vcpus)
+			v->vcpus[vcpu].interest[intid / 64] |= bit;
+		return;
+	}
+	/* An SPI's target may change without its state changing: every vCPU looks again. */
+	for (unsigned c = 0; c < v->nr_vcpus; c++)
+		v->vcpus[c].interest[intid / 64] |= bit;
+}
+
 /* Tell the vCPU that owns intid if the interrupt has something new for it to take. */
 void vgic_update(struct vgic *v, unsigned vcpu, uint32_t intid);
 void vgic_update(struct vgic *v, unsigned vcpu, uint32_t intid)
@@ -123,6 +140,7 @@ void vgic_update(struct vgic *v, unsigned vcpu, uint32_t intid)
 	struct vgic_irq *irq = vgic_irq(v, vcpu, intid);
 	unsigned target;
 
+	vgic_note(v, vcpu, intid);
 	if (!irq || !v->kick)
 		return;
 	target = intid < VGIC_NR_PRIVATE ? vcpu : vgic_spi_target(v, irq);
@@ -237,15 +255,51 @@ static bool candidate(const struct vgic *v, const struct vgic_irq *irq, uint32_t
 	return irq->active || deliverable(v, irq, intid);
 }
 
+/* The next INTID at or after *from in vCPU idx's interest set, or VGIC_NR_IRQS. */
+static uint32_t next_interest(const struct vgic *v, unsigned idx, uint32_t from)
+{
+	while (from < VGIC_NR_IRQS) {
+		uint64_t bits = v->vcpus[idx].interest[from / 64] >> (from % 64);
+
+		if (bits)
+			return from + (uint32_t)__builtin_ctzll(bits);
+		from = (from / 64 + 1) * 64;
+	}
+	return VGIC_NR_IRQS;
+}
+
+static void drop_interest(struct vgic *v, unsigned idx, uint32_t intid)
+{
+	v->vcpus[idx].interest[intid / 64] &= ~(1ULL << (intid % 64));
+}
+
 bool vgic_has_pending(struct vgic *v, unsigned idx)
 {
 	if (idx >= v->nr_vcpus)
 		return false;
-	for (uint32_t i = 0; i < VGIC_NR_IRQS; i++) {
+	for (uint32_t i = next_interest(v, idx, 0); i < VGIC_NR_IRQS; i = next_interest(v, idx, i + 1)) {
 		struct vgic_irq *irq = vgic_irq(v, idx, i);
 		if (i >= VGIC_NR_PRIVATE && vgic_spi_target(v, irq) != idx)
 			continue;
 		if (deliverable(v, irq, i))
+			return true;
+	}
+	return false;
+}
+
+bool vgic_can_wake(struct vgic *v, unsigned idx, uint32_t silent_ppis)
+{
+	if (idx >= v->nr_vcpus)
+		return false;
+	/* From 16: an SGI needs a sender, and the caller knows of none. */
+	for (uint32_t i = 16; i < VGIC_NR_IRQS; i++) {
+		struct vgic_irq *irq = vgic_irq(v, idx, i);
+
+		if (i < VGIC_NR_PRIVATE && ((silent_ppis >> i) & 1))
+			continue;
+		if (i >= VGIC_NR_PRIVATE && vgic_spi_target(v, irq) != idx)
+			continue;
+		if (irq->enabled && group_enabled(v, irq))
 			return true;
 	}
 	return false;
@@ -296,14 +350,14 @@ unsigned vgic_flush(struct vgic *v, unsigned idx, struct vgic_lr *lrs, unsigned 
 		return 0;
 	if (nr > VGIC_MAX_LRS)
 		nr = VGIC_MAX_LRS;
-	for (uint32_t i = 0; i < VGIC_NR_IRQS; i++) {
+	for (uint32_t i = next_interest(v, idx, 0); i < VGIC_NR_IRQS; i = next_interest(v, idx, i + 1)) {
 		struct vgic_irq *irq = vgic_irq(v, idx, i);
 		struct vgic_lr lr;
 
-		if (i >= VGIC_NR_PRIVATE && vgic_spi_target(v, irq) != idx)
+		if ((i >= VGIC_NR_PRIVATE && vgic_spi_target(v, irq) != idx) || !candidate(v, irq, i)) {
+			drop_interest(v, idx, i);
 			continue;
-		if (!candidate(v, irq, i))
-			continue;
+		}
 		memset(&lr, 0, sizeof(lr));
 		lr.intid = i;
 		lr.priority = irq->priority;

@@ -74,6 +74,8 @@ static void irq_bit_write(struct vgic *v, unsigned vcpu, uint32_t intid, enum bi
 	}
 	if (one)
 		vgic_update(v, vcpu, intid);
+	else
+		vgic_note(v, vcpu, intid);      /* a group moved to 0 may be the enabled one */
 }
 
 static bool decode_bitreg(uint64_t off, enum bitreg *r, uint32_t *first)
@@ -222,6 +224,7 @@ static void icfgr_write(struct vgic *v, unsigned vcpu, uint32_t first, uint32_t 
 		if (!irq || intid < 16 || (private_hidden && intid < VGIC_NR_PRIVATE))
 			continue;
 		irq->edge = (val >> (2 * k + 1)) & 1;
+		vgic_note(v, vcpu, intid);      /* a level line already high is pending now */
 	}
 }
 

@@ -742,6 +742,38 @@ static void test_v3_group1_enable_gates_delivery(void **state)
 	assert_int_equal(lrs[0].group, 1);
 }
 
+static bool no_interest(unsigned vcpu)
+{
+	for (unsigned w = 0; w < VGIC_NR_IRQS / 64; w++)
+		if (g.vcpus[vcpu].interest[w])
+			return false;
+	return true;
+}
+
+/* Flushes look only at INTIDs something happened to: a drained vGIC has none left to look at. */
+static void test_flush_forgets_what_is_drained_and_hears_of_the_next(void **state)
+{
+	init(3, 2);
+	spi_ready(40, 1, 0x80);
+	assert_int_equal(flush(0, 4), 0);
+	assert_int_equal(flush(1, 4), 0);
+	assert_true(no_interest(0));
+	assert_true(no_interest(1));
+	vgic_set_line(&g, 1, 40, true);         /* level, routed to vCPU 1 */
+	flush_one(1, 40);
+	guest_ack(0);
+	vgic_set_line(&g, 1, 40, false);
+	guest_eoi(0);
+	vgic_sync(&g, 1, lrs, 1);
+	assert_int_equal(flush(1, 4), 0);
+	assert_true(no_interest(1));
+	/* Moving the SPI to vCPU 0 while its line is high: vCPU 0 hears of it. */
+	vgic_set_line(&g, 1, 40, true);
+	assert_int_equal(flush(0, 4), 0);       /* still vCPU 1's */
+	route_spi(40, 0);
+	flush_one(0, 40);
+}
+
 static void test_igroupr_moves_an_interrupt_between_groups(void **state)
 {
 	init(3, 1);
@@ -2083,6 +2115,7 @@ int main(void)
 		cmocka_unit_test(test_v2_group0_enable_gates_delivery),
 		cmocka_unit_test(test_v3_group1_enable_gates_delivery),
 		cmocka_unit_test(test_igroupr_moves_an_interrupt_between_groups),
+		cmocka_unit_test(test_flush_forgets_what_is_drained_and_hears_of_the_next),
 		cmocka_unit_test(test_disabled_active_edge_keeps_its_new_edge_out_of_the_lr),
 		cmocka_unit_test(test_new_edge_on_an_active_interrupt_kicks_its_vcpu),
 		/* SGIs */

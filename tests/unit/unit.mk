@@ -28,6 +28,7 @@ UNIT_SRCS_libs         := libs/ring.c libs/fmt.c
 UNIT_SRCS_bundle       := libs/bundle.c
 UNIT_SRCS_esr_decode   := arch/arm64/esr_decode.c
 UNIT_SRCS_guest_config := core/guest_config.c libs/fmt.c
+UNIT_SRCS_boot_order   := core/boot_order.c
 UNIT_SRCS_stage2       := arch/arm64/stage2.c
 UNIT_SRCS_vgic         := emulators/vgic/vgic_model.c emulators/vgic/vgic_regs.c
 UNIT_SRCS_virtqueue    := emulators/virtio/virtqueue.c
@@ -36,6 +37,8 @@ UNIT_SRCS_virtio_devices := emulators/virtio/virtio_blk_req.c emulators/virtio/v
 	emulators/virtio/virtqueue.c core/blkdev.c core/blk_ramdisk.c
 UNIT_SRCS_vswitch      := core/vswitch.c
 UNIT_SRCS_chacha20     := libs/chacha20.c
+UNIT_SRCS_sp805        := emulators/sp805_model.c
+UNIT_SRCS_crash_watch  := core/crash_watch.c emulators/vgic/vgic_model.c
 
 # libfdt for the host: Debian's libfdt-dev cannot be installed for two
 # architectures at once, so link the native runtime library by path (the

@@ -15,6 +15,7 @@
 #include <arch/stage2.h>
 #include <mantle/guest_config.h>
 #include <mantle/emulator.h>
+#include <mantle/crash_watch.h>
 
 struct vcpu;
 struct vserial;
@@ -46,11 +47,16 @@ struct guest {
 	struct guest_mem mem[GUEST_MAX_MEM];
 	unsigned nr_devs;
 	struct emu_device devs[GUEST_MAX_DEVICES];
+	uint8_t devs_by_ipa[GUEST_MAX_DEVICES];   /* indices into devs, by IPA: MMIO exits bisect */
 	unsigned nr_vcpus;
 	struct vcpu *vcpus[GUEST_MAX_VCPUS];
 	volatile enum guest_state state;
 	const char *stop_reason;
 	unsigned restarts;
+	unsigned crashes;
+	char last_crash[160];            /* "vcpu0: watchdog": who crashed last, and why */
+	const char *volatile crash_pending;   /* raised off the vCPUs (guest_crash_async) */
+	struct crash_watch crash_watch[GUEST_MAX_VCPUS];
 	unsigned unhandled_logged;       /* rate limit for guest_log_unhandled */
 	uint64_t entry_ipa, dtb_ipa, initrd_ipa, initrd_size;
  	struct vserial *console;
@@ -96,7 +102,25 @@ void guest_unhandled_abort(struct vcpu *v, uint64_t ipa, uint64_t va, bool write
 void guest_vcpu_wfi(struct vcpu *v);
 /* Make v notice something new: wake it if parked, interrupt it if it is in the guest. */
 void guest_vcpu_kick(struct vcpu *v);
+/* v's guest crashed: log it and apply on-crash. The first crash of a run counts, later ones are dropped. */
 void guest_crashed(struct vcpu *v, const char *why);
+/*
+ * The same from any context, a device's timer say: the first of its vCPUs
+ * to run carries it out. why must outlive the call (a string constant).
+ */
+void guest_crash_async(struct guest *g, const char *why);
+
+/* ---- crash detection (guest_crash.c), on the vCPU's own thread ---- */
+/* Every exit, before it is handled: irq says an interrupt caused it. May crash the guest. */
+void guest_watch_exit(struct vcpu *v, bool irq);
+/* An unhandled abort about to be injected: true if it made the guest crash instead. */
+bool guest_watch_abort(struct vcpu *v, uint64_t ipa, bool insn);
+void guest_watch_injected(struct vcpu *v);
+/* WFI with nothing pending: why nothing can ever wake v, or NULL if something can. */
+const char *guest_wfi_hopeless(struct vcpu *v);
 void guest_log_unhandled(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A device just added at g->devs[i] (the last one) joins the index MMIO lookups use. */
+void guest_index_device(struct guest *g, unsigned i);
 
 #endif

@@ -56,6 +56,14 @@ static void parse_model(const void *fdt, struct platform *p)
 	p->model = s && *s ? s : "unknown";
 }
 
+static void parse_bootargs(const void *fdt, struct platform *p)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *s = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+
+	p->bootargs = s ? s : "";
+}
+
 static void parse_uart(const void *fdt, struct platform *p)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen"), node = -1;
@@ -266,6 +274,7 @@ int dtb_parse(const void *fdt)
 
 	memset(p, 0, sizeof(*p));
 	p->model = "unknown";
+	p->bootargs = "";
 	p->uart = PL011_DEFAULT_BASE;
 	p->conduit = CONDUIT_HVC;
 	p->timer_intid[TIMER_SEC_PHYS] = 29;
@@ -277,7 +286,9 @@ int dtb_parse(const void *fdt)
 	err = fdt_check_header(fdt);
 	if (err)
 		return err;
+	p->fdt = fdt;
 	parse_model(fdt, p);
+	parse_bootargs(fdt, p);
 	parse_uart(fdt, p);
 	parse_memory(fdt, p);
 	parse_psci(fdt, p);

@@ -30,7 +30,9 @@ struct dtb_channel {
 };
 
 struct platform {
+	const void *fdt;	/* the DTB itself, NULL without one: for lookups of anything else */
 	const char *model;	/* /model, else the first /compatible, else "unknown" */
+	const char *bootargs;	/* /chosen bootargs, "" if absent */
 	uintptr_t uart;		/* /chosen stdout-path, else the first arm,pl011 node */
 	uint64_t ram_base, ram_end; /* the /memory range holding the firmware */
 	enum conduit conduit;	/* /psci method */

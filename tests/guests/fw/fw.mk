@@ -23,9 +23,12 @@ FW_LIBFDT  := /usr/lib/aarch64-linux-gnu/libfdt.a
 
 # Link order is test order: the suites run in the order of their files here.
 FW_SRCS := start.S vectors.S mmu.c cpu.c fault.c uart.c console.c dtb.c psci.c libc.c \
-	smp.c gic.c dsl.c main.c shell.c rtcirq.c virtio.c chan.c \
+	smp.c gic.c dsl.c main.c shell.c rtcirq.c virtio.c chan.c crash.c wdt.c \
 	tests_psci.c tests_hvc.c tests_sysreg.c tests_wfx.c tests_mmio.c tests_isolation.c \
-	tests_irq.c tests_virtio.c
+	tests_irq.c tests_virtio.c \
+	bench.c bench_exits.c bench_irqs.c bench_smp.c bench_io.c \
+	attack.c attack_window.c attack_memory.c attack_mmio.c attack_sysreg.c attack_calls.c \
+	attack_psci.c attack_irq.c attack_virtio.c checksum.c
 FW_OBJS := $(patsubst %,$(FW_OUT)/%.o,$(FW_SRCS))
 
 # -fno-toplevel-reorder keeps TEST() registrations in source order.

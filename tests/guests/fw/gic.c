@@ -357,6 +357,24 @@ static void end_of_interrupt(uint32_t iar)
 	}
 }
 
+uint32_t gic_ack(void)
+{
+	uint32_t iar;
+
+	if (gic.type == GIC_V3) {
+		iar = (uint32_t)read_sysreg(icc_iar1_el1);
+		dsb_sy();
+	} else {
+		iar = rd32(gic.gicc + GICC_IAR);
+	}
+	return iar;
+}
+
+void gic_eoi(uint32_t iar)
+{
+	end_of_interrupt(iar);
+}
+
 void gic_deactivate(uint32_t iar)
 {
 	if (gic.type == GIC_V3) {

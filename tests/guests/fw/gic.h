@@ -94,6 +94,13 @@ uint8_t gic_running_priority(void);
  * -1 if the GIC cannot (GICv2 with a CPU interface region under 8 KiB).
  */
 int gic_set_eoi_split(int on);
+/*
+ * The raw acknowledge and end of interrupt, for code that takes interrupts
+ * with IRQs masked (the benchmarks): gic_ack returns the IAR value
+ * (INTID 1023 if nothing is pending), gic_eoi writes it back.
+ */
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t iar);
 void gic_deactivate(uint32_t iar);
 
 /* SGIs. "cpu" is a logical CPU number (smp.h) that has run gic_cpu_init. */

@@ -1,6 +1,8 @@
 /* The boot CPU's C entry: platform discovery, banner, all tests, then the shell. */
 #include <libfdt.h>
 #include <stdio.h>
+#include <string.h>
+#include "bench.h"
 #include "console.h"
 #include "cpu.h"
 #include "dsl.h"
@@ -35,6 +37,10 @@ void fw_main(const void *fdt)
 		printf("fw: no usable DTB at %p (%s): using defaults\n", fdt, fdt_strerror(err));
 	printf("fw: %s up, %u vCPUs, RAM 0x%llx..0x%llx\n", platform.model, smp_ncpus(),
 	       (unsigned long long)platform.ram_base, (unsigned long long)platform.ram_end);
-	dsl_run(NULL);
+	if (strstr(platform.bootargs, "bench"))
+		bench_main();
+	/* "noselftest": straight to the shell, for guests whose policies the suites would trip. */
+	if (!strstr(platform.bootargs, "noselftest"))
+		dsl_run(NULL);
 	shell_run();
 }

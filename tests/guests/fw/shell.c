@@ -4,9 +4,12 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "attack.h"
 #include "chan.h"
+#include "checksum.h"
 #include "console.h"
 #include "cpu.h"
+#include "crash.h"
 #include "dsl.h"
 #include "dtb.h"
 #include "fault.h"
@@ -14,6 +17,7 @@
 #include "shell.h"
 #include "rtcirq.h"
 #include "uart.h"
+#include "wdt.h"
 
 #define LINE_MAX_LEN 128
 #define MAX_ARGS     4
@@ -22,6 +26,8 @@ static const char help_text[] =
 	"commands:\n"
 	"  help               this text\n"
 	"  run [SUITE]        run every suite but the on-request ones, or one suite\n"
+	"  run attack [CLASS] the attack suite, or one class of it: try every way out (attack.h)\n"
+	"  checksum start|status  checksum loop over 4 MiB of RAM on vCPU 1 / its counts\n"
 	"  read ADDR          32-bit load (hex address): the value or the fault\n"
 	"  write ADDR VALUE   32-bit store (hex): done or the fault\n"
 	"  hello              greet with the guest's name\n"
@@ -30,7 +36,8 @@ static const char help_text[] =
 	"  chan recv          wait 5 s for channel 0's doorbell, print the peer's message\n"
 	"  off                PSCI SYSTEM_OFF\n"
 	"  reset              PSCI SYSTEM_RESET\n"
-	"  crash              take an exception with no vectors (exception loop)\n"
+	"  crash [vbar|stack|loop|wfi]  wreck this guest (see crash.c); vbar by default\n"
+	"  wdt start MS|kick|feed MS|stop|status|lockcheck  the SP805 watchdog\n"
 	"  spin               busy loop forever\n";
 
 static int parse_hex(const char *s, uint64_t *out)
@@ -110,19 +117,6 @@ static void cmd_system(uint32_t fid, const char *name)
 	printf("fw: %s returned %d\n", name, (int)ret);
 }
 
-static void cmd_crash(void)
-{
-	/* Just above RAM: nothing there, so the vector fetch itself faults, forever. */
-	uint64_t vbar = platform.ram_end ? platform.ram_end : 0x20000000;
-
-	printf("fw: crashing: VBAR_EL1 = 0x%llx, brk #0\n", (unsigned long long)vbar);
-	console_flush();
-	write_sysreg(vbar_el1, vbar & ~0x7ffULL);
-	isb();
-	__asm__ volatile("brk #0");
-	fw_panic("still alive after crash");
-}
-
 static void cmd_spin(void)
 {
 	printf("fw: spinning\n");
@@ -165,6 +159,10 @@ static void execute(int argc, char **argv, const char *raw)
 	if (strcmp(cmd, "help") == 0) {
 		printf("%s", help_text);
 		dsl_list_suites();
+	} else if (strcmp(cmd, "run") == 0 && argc >= 2 && argc <= 3 && strcmp(argv[1], "attack") == 0) {
+		attack_run(argc == 3 ? argv[2] : NULL);
+	} else if (strcmp(cmd, "checksum") == 0) {
+		checksum_command(argc, argv);
 	} else if (strcmp(cmd, "run") == 0 && argc <= 2) {
 		dsl_run(argc == 2 ? argv[1] : NULL);
 	} else if (strcmp(cmd, "read") == 0) {
@@ -193,7 +191,9 @@ static void execute(int argc, char **argv, const char *raw)
 	} else if (strcmp(cmd, "reset") == 0) {
 		cmd_system(PSCI_SYSTEM_RESET, "SYSTEM_RESET");
 	} else if (strcmp(cmd, "crash") == 0) {
-		cmd_crash();
+		crash_command(argc, argv);
+	} else if (strcmp(cmd, "wdt") == 0) {
+		wdt_command(argc, argv);
 	} else if (strcmp(cmd, "spin") == 0) {
 		cmd_spin();
 	} else {

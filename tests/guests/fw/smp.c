@@ -61,9 +61,12 @@ int smp_wait_up(unsigned int id, unsigned int timeout_ms)
 {
 	uint64_t start = time_ms();
 
-	while (!__atomic_load_n(&secondaries[id].up, __ATOMIC_ACQUIRE))
+	/* YIELD: under QEMU's round-robin TCG the other CPU may only run once we give way. */
+	while (!__atomic_load_n(&secondaries[id].up, __ATOMIC_ACQUIRE)) {
 		if (time_ms() - start > timeout_ms)
 			return 0;
+		__asm__ volatile("yield");
+	}
 	return 1;
 }
 
@@ -79,7 +82,7 @@ int32_t smp_wait_affinity(unsigned int id, int32_t want, unsigned int timeout_ms
 	int32_t state;
 
 	while ((state = psci_affinity_info(mpidrs[id])) != want && time_ms() - start <= timeout_ms)
-		;
+		__asm__ volatile("yield");
 	return state;
 }
 

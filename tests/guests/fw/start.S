@@ -90,8 +90,39 @@ park:
 	wfe
 	b	park
 
-/* Best effort, MMU off: the message to the default PL011, then park. */
+/*
+ * Entered at EL2 with nothing under us (QEMU virt with virtualization=on):
+ * become the benchmarks' bare hypervisor, which traps nothing and whose
+ * every vector only returns, then enter the firmware at EL1 as usual. Only
+ * the boot CPU comes here; the stub's benchmarks use no other.
+ */
 not_el1:
+	cmp	x1, #(2 << 2)
+	b.ne	not_el1_or_el2
+	adr	x1, stub_el2_vectors
+	msr	vbar_el2, x1
+	mov	x1, #(1 << 31)			/* HCR_EL2.RW: EL1 is AArch64, nothing trapped */
+	msr	hcr_el2, x1
+	mov	x1, #3				/* CNTHCTL_EL2.EL1PCTEN | EL1PCEN */
+	msr	cnthctl_el2, x1
+	msr	cntvoff_el2, xzr
+	mov	x1, #0x33ff			/* CPTR_EL2: its RES1 bits, FP/SIMD not trapped */
+	msr	cptr_el2, x1
+	mrs	x1, id_aa64pfr0_el1
+	ubfx	x1, x1, #24, #4			/* GIC system register interface */
+	cbz	x1, 1f
+	mov	x1, #0xf			/* ICC_SRE_EL2: SRE, DFB, DIB, Enable (EL1 may use it) */
+	msr	S3_4_C12_C9_5, x1
+	isb
+1:	mov	x1, #0x3c5			/* EL1h, DAIF masked */
+	msr	spsr_el2, x1
+	adr	x1, primary_entry
+	msr	elr_el2, x1
+	mov	x0, x19
+	eret
+
+/* Best effort, MMU off: the message to the default PL011, then park. */
+not_el1_or_el2:
 	adr	x1, not_el1_msg
 	mov	x2, #PL011_DEFAULT_BASE
 1:	ldrb	w3, [x1], #1
@@ -99,7 +130,7 @@ not_el1:
 	str	w3, [x2]
 	b	1b
 not_el1_msg:
-	.asciz	"fw: not entered at EL1: stopping\r\n"
+	.asciz	"fw: not entered at EL1 or EL2: stopping\r\n"
 	.balign	4
 
 /* FP/SIMD on (picolibc uses it), exception vectors in, no per-CPU state yet. */
@@ -157,6 +188,14 @@ dcache_inval_range:
 	b	1b
 2:	dsb	sy
 	ret
+
+/* The stub hypervisor's vectors: every exception taken to EL2 returns at once. */
+	.balign	2048
+stub_el2_vectors:
+	.rept	16
+	eret
+	.balign	128
+	.endr
 
 	.bss
 	.balign	16

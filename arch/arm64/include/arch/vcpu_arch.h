@@ -6,6 +6,7 @@
 #include <arch/stage2.h>
 
 struct vcpu;
+enum vcpu_exit_reason;
 
 /* Once per CPU: VTCR_EL2 for the IPA size every guest uses. */
 void arch_virt_cpu_init(void);
@@ -22,6 +23,8 @@ void arch_vcpu_load_el1(struct vcpu *v);
 uint64_t arch_guest_id_reg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2);
 /* Decode and handle the last exit. */
 void arch_vcpu_handle_exit(struct vcpu *v, int exit);
+/* The class of an exit arch_vcpu_run returned, for the statistics. */
+enum vcpu_exit_reason arch_vcpu_exit_reason(const struct vcpu *v, int exit);
 /* Forget any state of v held in this CPU's registers (v is going away). */
 void arch_vcpu_unload(struct vcpu *v);
 /* Invalidate every stage-2 TLB entry of a VMID (before the VMID is reused). */
