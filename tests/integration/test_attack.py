@@ -15,7 +15,10 @@ STATUS = re.compile(r"fw: checksum: (\d+) rounds, (\d+) mismatches, max gap (\d+
 ATTACK_TIMEOUT = 300
 # QEMU TCG on a shared host: the victim's vCPU can be off the host CPU for a few hundred ms with
 # no help from Mantle (an idle run shows the same). Mantle's own slice is 10 ms.
-MAX_GAP_MS = int(os.environ.get("MANTLE_ATTACK_MAX_GAP_MS", "1000"))
+# A starvation bound, not a latency one: the victim's clock is wall time under TCG, which a busy
+# 2-core host already stalls for hundreds of ms with no attack at all. Scheduling latency is
+# measured deterministically by make bench.
+MAX_GAP_MS = int(os.environ.get("MANTLE_ATTACK_MAX_GAP_MS", "3000"))
 # Per-guest log messages Mantle lets through for blocked accesses (rate limit, plus slack for the
 # other kinds: malformed virtqueues, crashes).
 LOG_LINES_MAX = 60

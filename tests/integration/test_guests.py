@@ -12,8 +12,13 @@ def bind(m, port, history=True):
     """Hand the console to port. Mantle replays the port's history, then a banner, then goes
     live; with history, later expect_text calls search the replay first, else only live output."""
     m.send(f"vserial bind {port}\r")
-    m.expect(re.escape(f"[{port}: live; Ctrl-] then q returns to the shell]"))
-    replay = strip_log_lines(m.child.before.replace("\r", ""))
+    m.expect(re.escape(f"[{port}: live; Ctrl-] then q returns to the shell]") + r"\r*\n")
+    raw = m.child.before.replace("\r", "")
+    # Mantle puts the banner on a line of its own: the newline before it is not the guest's,
+    # and without it a line the guest was half-way through joins up with its live rest.
+    if raw.endswith("\n"):
+        raw = raw[:-1]
+    replay = strip_log_lines(raw)
     m._text_carry = replay if history else ""
     return replay
 
