@@ -36,7 +36,7 @@ TEST_BUNDLE_DIR := $(BUILD)/test-bundle
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 .DEFAULT_GOAL := all
-.PHONY: all run test unit integration fuzz bench defconfig menuconfig savedefconfig clean deps FORCE
+.PHONY: all run test unit integration fuzz bench soak defconfig menuconfig savedefconfig clean deps FORCE
 
 NO_CONFIG_GOALS := clean defconfig menuconfig savedefconfig deps
 ifeq ($(filter-out $(NO_CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -338,6 +338,14 @@ bench: $(BUILD)/mantle.bin $(BUNDLE) $(BENCH_BUNDLE) $(BUILD)/guests/fw.bin
 	$(PYTHON) tests/bench/linux_boot.py
 	$(PYTHON) tests/bench/linux_io.py
 	$(PYTHON) tests/bench/chart.py $(BUILD)/bench/results.json $(BUILD)/bench/results.png
+
+# Soak: make run's guests plus the attack and checksum guests under load for SOAK_SECONDS, with
+# random pauses and resets (SOAK_SEED=N repeats a run's actions); never part of make test.
+SOAK_SECONDS ?= 600
+soak: $(BUILD)/mantle.bin $(BUNDLE) $(TEST_BUNDLE)
+	MANTLE_BIN=$(CURDIR)/$(BUILD)/mantle.bin MANTLE_BUNDLE=$(CURDIR)/$(TEST_BUNDLE) \
+		MANTLE_LINUX_BUNDLE=$(CURDIR)/$(BUNDLE) QEMU=$(QEMU) SOAK_SECONDS=$(SOAK_SECONDS) \
+		SOAK_LOG=$(CURDIR)/$(BUILD)/soak/console.log $(PYTHON) tests/soak/soak.py
 
 clean:
 	rm -rf $(BUILD)

@@ -69,7 +69,12 @@ n=$(ls $D | sed -n "s/^d\([0-9]*\)[.]md5$/\1/p" | sort -n | tail -n 1); n=$((${n
 w=0; v=0; po=0; pf=0; no=0; ns=0
 while :; do
  f=$D/d$n
- if dd if=/dev/urandom of=$f bs=4096 count=32 2>/dev/null && sync && md5sum $f > $f.new && sync && mv $f.new $f.md5 && sync; then w=$((w + 1)); else echo "writing d$n failed" >> $S.err; fi
+ if dd if=/dev/urandom of=$f bs=4096 count=32 2>/dev/null && sync && md5sum $f > $f.new && sync &&
+    mv $f.new $f.md5 && sync; then
+  w=$((w + 1))
+ else
+  echo "writing d$n failed" >> $S.err
+ fi
  o=$((n - 12))
  if [ $o -gt 4 ] && [ -e $D/d$o.md5 ]; then
   echo 3 > /proc/sys/vm/drop_caches
@@ -79,15 +84,24 @@ while :; do
  n=$((n + 1))
  if ping -c 2 -W 3 $P > /dev/null 2>&1; then po=$((po + 1)); else pf=$((pf + 1)); fi
  timeout 20 nc $P 5000 < /dev/null > $S.got 2> /dev/null
- if [ "$(md5sum < $S.got)" = "$B" ]; then no=$((no + 1)); elif [ $(wc -c < $S.got) -ge $size ]; then echo "nc: wrong data from $P" >> $S.err; else ns=$((ns + 1)); fi
- echo "soak-status next=$n written=$w verified=$v ping_ok=$po ping_fail=$pf nc_ok=$no nc_short=$ns" > $S.st.new
+ if [ "$(md5sum < $S.got)" = "$B" ]; then
+  no=$((no + 1))
+ elif [ $(wc -c < $S.got) -ge $size ]; then
+  echo "nc: wrong data from $P" >> $S.err
+ else
+  ns=$((ns + 1))
+ fi
+ echo "soak-status next=$n written=$w verified=$v ping_ok=$po ping_fail=$pf nc_ok=$no nc_short=$ns" \
+  > $S.st.new
  mv $S.st.new $S.st
  sleep 1
 done
 """
 # The kernel's complaints, time stamps turned into "dmesg(T)" so they are not taken for Mantle's log
 # lines; the [x] keep the typed text itself from matching FATAL.
-DMESG_SCRIPT = r"""dmesg | grep -iE "bu[g]|oop[s]|warnin[g]:|call trac[e]|i/o erro[r]|ext4-fs erro[r]|stal[l]|locku[p]|hung tas[k]|pani[c]" | sed "s/^\[ *\([0-9.]*\)\] /dmesg(\1) /"
+DMESG_SCRIPT = r"""p="bu[g]:|oop[s]:|internal erro[r]|warnin[g]: cpu|call trac[e]|i/o erro[r]"
+p="$p|ext4-fs (erro[r]|warnin[g])|blk_update_reques[t]|detected stal[l]|soft locku[p]|hung tas[k]|kernel pani[c]"
+dmesg | grep -iE "$p" | sed "s/^\[ *\([0-9.]*\)\] /dmesg(\1) /"
 """
 STATUS = re.compile(r"soak-status next=(\d+) written=(\d+) verified=(\d+) ping_ok=(\d+) ping_fail=(\d+) "
                     r"nc_ok=(\d+) nc_short=(\d+)")
@@ -123,7 +137,7 @@ _markers = itertools.count()
 
 
 def gsh(m, command, timeout=60):
-    """Run command in the bound Linux guest's shell; its output (test_linux.sh, for any length).
+    """Run command in the bound Linux guest's shell, return its output: test_linux.sh for any length.
 
     Typed in pieces, each echoed (so read by the guest) before the next: a serial port's input
     buffer in Mantle holds 256 bytes, and what arrives while it is full is dropped.
@@ -160,16 +174,15 @@ def type_file(m, path, text):
 
 
 @contextlib.contextmanager
-def linux_shell(m, name, history=False):
-    """The guest's console shell, lines unwrapped; unbound again after."""
-    bind(m, f"{name}/uart0", history=history)
-    try:
-        m.send("\r")
-        m.expect_text(r"# ", 60)
-        sh(m, "stty cols 1000")
-        yield
-    finally:
-        unbind(m)
+def linux_shell(m, name):
+    """The guest's console shell, lines unwrapped; unbound again after (after a failure, the
+    diagnostics leave it)."""
+    bind(m, f"{name}/uart0", history=False)
+    m.send("\r")
+    m.expect_text(r"# ", 60)
+    sh(m, "stty cols 1000")
+    yield
+    unbind(m)
 
 
 class Soak:
@@ -198,12 +211,16 @@ class Soak:
         self.note(f"FAILURE: {text}")
 
     # ------------------------------------------------------------ Linux load
-    def start_load(self, name):
-        """In the bound guest: mount /dev/vda, (re)write the scripts and start the load job."""
-        m = self.m
-        out = gsh(m, "grep -q ' /mnt ' /proc/mounts || mount -t ext4 /dev/vda /mnt; grep -c ' /mnt ' /proc/mounts")
+    def mount(self, name):
+        """In the bound guest: /dev/vda on /mnt (after a reset, ext4 replays its journal here)."""
+        out = gsh(self.m, "grep -q ' /mnt ' /proc/mounts || mount -t ext4 /dev/vda /mnt; "
+                  "grep -c ' /mnt ' /proc/mounts", 120)
         if out.strip().splitlines()[-1:] != ["1"]:
-            m.fail(f"{name}: /dev/vda did not mount: {out!r}")
+            self.m.fail(f"{name}: /dev/vda did not mount: {out!r}")
+
+    def start_load(self, name):
+        """In the bound guest, /dev/vda mounted: (re)write the scripts and start the load job."""
+        m = self.m
         type_file(m, "/tmp/soak.sh", LOAD_SCRIPT)
         type_file(m, "/tmp/soak-dmesg.sh", DMESG_SCRIPT)
         gsh(m, f"sh /tmp/soak.sh {PEER[name]} < /dev/null > /dev/null 2>&1 & echo $! > /tmp/soak.pid")
@@ -358,9 +375,16 @@ class Soak:
             self.m.expect_text(READY, BOOT_TIMEOUT)
             self.m.expect_text(r"built-in shell[\s\S]*?# ", 60)
             unbind(self.m)
+            st = self.load[name]
             with linux_shell(self.m, name):
+                self.mount(name)
                 files = self.verify_files(name, f"after reset {self.resets[name]}")
-                self.load[name]["verified_after_reset"] += files
+                # d1-d4 are never deleted: what was reported written must be there.
+                written = (st["total"] + st["now"])["written"]
+                if files < min(written, 4):
+                    self.failure(f"{name}: {files} files on disk after reset {self.resets[name]}, "
+                                 f"{written} had been written")
+                st["verified_after_reset"] += files
                 self.start_load(name)
             return f"back in {time.monotonic() - began:.0f} s, {files} files intact, load restarted"
         if name == "attack":
@@ -408,6 +432,7 @@ class Soak:
         unbind(m)
         for name in PEER:
             with linux_shell(m, name):
+                self.mount(name)
                 self.start_load(name)
         self.note("checksum loop, attack runs and Linux loads started")
 
@@ -478,7 +503,8 @@ class Soak:
         for name in ("linux0", "linux1", "fw0", "checksum", "attack"):
             row = guest_row(m, name)
             if not row or row[1] != "running" or row[-1] != str(self.resets[name]):
-                self.failure(f"{name}: `guest list` says {row}; expected running, {self.resets[name]} restarts")
+                self.failure(f"{name}: `guest list` says {row}; expected running, "
+                             f"{self.resets[name]} restarts")
             crashes = re.search(r"^crashes:\s+(\d+)", m.run(f"guest info {name}"), re.M)
             if not crashes or crashes.group(1) != "0":
                 self.failure(f"{name}: `guest info` counts crashes: {crashes.group(0) if crashes else None}")
@@ -530,13 +556,15 @@ class Soak:
         kinds = collections.Counter()
         for (kind, _), n in self.actions.items():
             kinds[kind] += n
-        print(f"soak: {sum(self.actions.values())} actions: {kinds['pause']} pause+resume, {kinds['reset']} reset; "
+        print(f"soak: {sum(self.actions.values())} actions: {kinds['pause']} pause+resume, "
+              f"{kinds['reset']} reset; "
               + ", ".join(f"{k} {g} x{n}" for (k, g), n in sorted(self.actions.items())))
         for name, st in self.load.items():
             t = st["total"] + st["now"]
             print(f"soak: {name}: {t['written']} files written, {t['verified']} read back during the run, "
                   f"{st['verified_after_reset']} after its resets, {st.get('final_files', '?')} at the end; "
-                  f"ping {t['ping_ok']} ok {t['ping_fail']} failed; nc {t['nc_ok']} ok {t['nc_short']} cut short")
+                  f"ping {t['ping_ok']} ok {t['ping_fail']} failed; "
+                  f"nc {t['nc_ok']} ok {t['nc_short']} cut short")
         a = self.attack
         print(f"soak: attack: {a['runs']} runs finished ({a['attempts']} attempts), {a['cut']} cut short by "
               f"resets, {a['escapes']} escaped, {a['notes']} notes")
