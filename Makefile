@@ -279,12 +279,7 @@ $(BUNDLE): $(BUNDLE_FILES)
 # make bench's: the benchmark guest and its partner only (tests/bench/microbench.py).
 BENCH_BUNDLE     := $(BUILD)/bench-bundle.cpio
 BENCH_BUNDLE_DIR := $(BUILD)/bench-bundle
-$(BENCH_BUNDLE_DIR)/%.dtb: tests/guests/dts/%.dts | $(DEPS_STAMP)
-	@mkdir -p $(dir $@)
-	@dtc -q -I dts -O dtb -o $@ $<
-$(BENCH_BUNDLE_DIR)/fw.bin: $(BUILD)/guests/fw.bin
-	@mkdir -p $(dir $@)
-	@cp $< $@
+$(eval $(call BUNDLE_DIR_RULES,$(BENCH_BUNDLE_DIR)))
 $(BENCH_BUNDLE_DIR)/boot.list: tests/guests/boot-bench.list
 	@mkdir -p $(dir $@)
 	@cp $< $@

@@ -114,9 +114,8 @@ static void run_once(struct vcpu *v)
 {
 	int exit = arch_vcpu_run(v);
 	uint64_t t0 = arch_counter_read();
-	enum vcpu_exit_reason why = arch_vcpu_exit_reason(v, exit);
+	enum vcpu_exit_reason why = arch_vcpu_handle_exit(v, exit);
 
-	arch_vcpu_handle_exit(v, exit);
 	v->exit_stats.count[why]++;
 	v->exit_stats.ticks[why] += arch_counter_read() - t0;
 }

@@ -258,70 +258,51 @@ static void handle_smccc(struct vcpu *v, bool smc)
 	guest_smccc_finish(v);
 }
 
-enum vcpu_exit_reason arch_vcpu_exit_reason(const struct vcpu *v, int exit)
-{
-	uint64_t esr = v->arch->regs.esr;
-
-	if (exit == EXIT_IRQ)
-		return VCPU_EXIT_IRQ;
-	if (exit == EXIT_SERROR)
-		return VCPU_EXIT_OTHER;
-	switch (ESR_EC(esr)) {
-	case ESR_EC_WFX:      return (esr & 1) ? VCPU_EXIT_WFE : VCPU_EXIT_WFI;
-	case ESR_EC_HVC64:    return VCPU_EXIT_HVC;
-	case ESR_EC_SMC64:    return VCPU_EXIT_SMC;
-	case ESR_EC_SYS64:    return VCPU_EXIT_SYSREG;
-	case ESR_EC_DABT_LOW: return VCPU_EXIT_MMIO;
-	case ESR_EC_IABT_LOW: return VCPU_EXIT_IABT;
-	case ESR_EC_FP:       return VCPU_EXIT_FP;
-	default:              return VCPU_EXIT_OTHER;
-	}
-}
-
-void arch_vcpu_handle_exit(struct vcpu *v, int exit)
+enum vcpu_exit_reason arch_vcpu_handle_exit(struct vcpu *v, int exit)
 {
 	struct arch_vcpu *a = v->arch;
 	uint64_t esr = a->regs.esr;
 
 	guest_watch_exit(v, exit == EXIT_IRQ);
 	if (exit == EXIT_IRQ)
-		return;                 /* taken at EL2 as soon as interrupts were unmasked */
+		return VCPU_EXIT_IRQ;   /* taken at EL2 as soon as interrupts were unmasked */
 	if (exit == EXIT_SERROR) {
 		guest_crashed(v, "SError");
-		return;
+		return VCPU_EXIT_OTHER;
 	}
 	switch (ESR_EC(esr)) {
 	case ESR_EC_WFX:
 		a->regs.pc += 4;
-		if (esr & 1)
+		if (esr & 1) {
 			sched_yield();          /* WFE: let the lock holder run */
-		else
-			guest_vcpu_wfi(v);
-		break;
+			return VCPU_EXIT_WFE;
+		}
+		guest_vcpu_wfi(v);
+		return VCPU_EXIT_WFI;
 	case ESR_EC_HVC64:
 		handle_smccc(v, false);
-		break;
+		return VCPU_EXIT_HVC;
 	case ESR_EC_SMC64:
 		handle_smccc(v, true);
-		break;
+		return VCPU_EXIT_SMC;
 	case ESR_EC_SYS64:
 		handle_sysreg(v, esr);
-		break;
+		return VCPU_EXIT_SYSREG;
 	case ESR_EC_DABT_LOW:
 		handle_dabt(v, esr);
-		break;
+		return VCPU_EXIT_MMIO;
 	case ESR_EC_IABT_LOW:
 		handle_iabt(v);
-		break;
+		return VCPU_EXIT_IABT;
 	case ESR_EC_FP:
 		a->fp_used = true;              /* state restored on the next entry */
-		break;
+		return VCPU_EXIT_FP;
 	case ESR_EC_SVE:
 	default:
 		guest_log_unhandled(v, "exception class %#llx (ESR %#llx) at pc %#llx: UNDEFINED",
 				    (unsigned long long)ESR_EC(esr), (unsigned long long)esr,
 				    (unsigned long long)a->regs.pc);
 		arch_inject_undef(v);
-		break;
+		return VCPU_EXIT_OTHER;
 	}
 }

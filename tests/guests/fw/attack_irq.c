@@ -56,16 +56,6 @@ static void ptimer_again(struct gic_irq *irq)
 	isb();
 }
 
-static void irqs_on(void)
-{
-	__asm__ volatile("msr daifclr, #2\n isb" : : : "memory");
-}
-
-static void irqs_off(void)
-{
-	__asm__ volatile("msr daifset, #2\n isb" : : : "memory");
-}
-
 /*
  * Lets pending interrupts in for up to ms, until *count reaches want. It
  * polls: a WFI with nothing due to wake it is what Mantle takes for a
@@ -75,10 +65,10 @@ static void drain(volatile unsigned int *count, unsigned int want, unsigned int 
 {
 	uint64_t deadline = counter_deadline_ms(ms);
 
-	irqs_on();
+	irq_unmask();
 	while (*count < want && counter_now() < deadline)
 		;
-	irqs_off();
+	irq_mask();
 }
 
 static void self_storm(struct attack_class *c)
@@ -88,10 +78,10 @@ static void self_storm(struct attack_class *c)
 
 	gic_set_handler(STORM_SGI, count_irq);
 	gic_enable(STORM_SGI);
-	irqs_on();
+	irq_unmask();
 	for (unsigned int i = 0; i < SELF_SGIS; i++)
 		gic_send_sgi_self(STORM_SGI);
-	irqs_off();
+	irq_mask();
 	drain(&taken[STORM_SGI], before + 1, DRAIN_MS);
 	/* Sends while one is pending merge, so fewer may be taken; never more, never none. */
 	if (taken[STORM_SGI] - before == 0 || taken[STORM_SGI] - before > SELF_SGIS)
@@ -163,7 +153,7 @@ static void spi_storm(struct attack_class *c)
 			wr32(platform.gicd + GICD_ISPENDR + i / 8, ~0u);
 		}
 		round_taken = 0;
-		irqs_on();
+		irq_unmask();
 		for (uint64_t deadline = counter_deadline_ms(DRAIN_MS); counter_now() < deadline;) {
 			unsigned int now = 0;
 
@@ -172,7 +162,7 @@ static void spi_storm(struct attack_class *c)
 			if (now - before >= spis)
 				break;
 		}
-		irqs_off();
+		irq_mask();
 		for (unsigned int i = 32; i < nr; i++)
 			round_taken += taken[i];
 		total += round_taken - before;

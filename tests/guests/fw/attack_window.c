@@ -12,13 +12,6 @@
 #define WINDOW_VA    ((uint64_t)WINDOW_SLOT * GIB)
 #define OA_LIMIT     (1ULL << 48)	/* a 4K-granule block maps at most 48 address bits */
 
-#define PTE_BLOCK     (1ULL << 0)
-#define PTE_ATTR(idx) ((uint64_t)(idx) << 2)
-#define PTE_SH_INNER  (3ULL << 8)
-#define PTE_AF        (1ULL << 10)
-#define PTE_PXN       (1ULL << 53)
-#define PTE_UXN       (1ULL << 54)
-
 static uint64_t saved;		/* the identity entry, while the window is moved */
 static int moved;
 static uint64_t current;	/* what the slot holds now */

@@ -14,6 +14,8 @@
 #define PMCCFILTR_NSH (1u << 27)	/* count at EL2 as well */
 
 uint64_t bench_samples[BENCH_MAX_SAMPLES];
+volatile uint64_t bench_stamp;
+volatile unsigned int bench_fired;
 uint64_t bench_overhead;
 static int have_pmu;
 
@@ -37,6 +39,23 @@ void bench_pmu_init(void)
 	write_sysreg(pmcntenset_el0, PMCNTEN_C);
 	write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) | PMCR_E | PMCR_LC);
 	isb();
+}
+
+int bench_wait_fired(int sleep, unsigned int ms)
+{
+	uint64_t deadline = counter_deadline_ms(ms);
+
+	while (!bench_fired && counter_now() < deadline) {
+		if (sleep) {
+			irq_mask();
+			if (!bench_fired)
+				__asm__ volatile("dsb sy\n wfi" : : : "memory");
+			irq_unmask();
+		} else {
+			__asm__ volatile("yield");
+		}
+	}
+	return bench_fired;
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -50,6 +50,29 @@ static inline uint64_t bench_delta(uint64_t t0, uint64_t t1)
 	return d > bench_overhead ? d - bench_overhead : 0;
 }
 
+/*
+ * What an interrupt handler being timed records: the cycle count when it
+ * ran (bench_stamp), and that it did (bench_fired, cleared by the waiter
+ * before each round).
+ */
+extern volatile uint64_t bench_stamp;
+extern volatile unsigned int bench_fired;
+
+static inline void bench_mark_fired(void)
+{
+	bench_stamp = bench_now();
+	bench_fired = 1;
+}
+
+/*
+ * Waits until bench_fired or ms pass, sleeping in WFI (IRQs masked around
+ * it) or spinning. Spinning says YIELD: under QEMU's round-robin TCG, one
+ * CPU signalling another is only seen when the first gives up its turn,
+ * and YIELD does that without leaving the guest (Mantle does not trap it).
+ * Returns bench_fired.
+ */
+int bench_wait_fired(int sleep, unsigned int ms);
+
 /* Sorts samples[0..n) and prints its BENCH line. */
 void bench_report(const char *name, uint64_t *samples, unsigned int n);
 /* A BENCH line for a benchmark that cannot run here, with why. */

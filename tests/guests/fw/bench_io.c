@@ -18,41 +18,16 @@
 #define WAIT_MS  1000
 #define RNG_LEN  16
 
-static volatile uint64_t stamp;
-static volatile unsigned int fired;
 static struct virtio_dev rng;
 static struct virtq_rings rng_rings __attribute__((aligned(4096)));
 static uint8_t rng_buf[RNG_LEN] __attribute__((aligned(64)));
 
-static inline void irq_unmask(void)
-{
-	__asm__ volatile("msr daifclr, #2\n isb" : : : "memory");
-}
-
-static inline void irq_mask(void)
-{
-	__asm__ volatile("msr daifset, #2\n isb" : : : "memory");
-}
-
-static int sleep_until_fired(void)
-{
-	uint64_t deadline = counter_deadline_ms(WAIT_MS);
-
-	while (!fired && counter_now() < deadline) {
-		irq_mask();
-		if (!fired)
-			__asm__ volatile("dsb sy\n wfi" : : : "memory");
-		irq_unmask();
-	}
-	return fired;
-}
-
 static void rng_done(struct gic_irq *irq)
 {
 	(void)irq;
-	stamp = bench_now();
+	bench_stamp = bench_now();
 	virtio_write(&rng, VIRTIO_MMIO_INTERRUPT_ACK, virtio_read(&rng, VIRTIO_MMIO_INTERRUPT_STATUS));
-	fired = 1;
+	bench_fired = 1;
 }
 
 static void virtio_rng_latency(void)
@@ -75,14 +50,14 @@ static void virtio_rng_latency(void)
 		uint64_t t0, t1;
 
 		rng.rings->desc[0] = (struct virtq_desc){ (uintptr_t)rng_buf, RNG_LEN, VIRTQ_DESC_F_WRITE, 0 };
-		fired = 0;
+		bench_fired = 0;
 		t0 = bench_now();
 		virtio_post(&rng, 0);
 		t1 = bench_now();
-		if (!sleep_until_fired() || virtio_wait_used(&rng, WAIT_MS, &elem))
+		if (!bench_wait_fired(1, WAIT_MS) || virtio_wait_used(&rng, WAIT_MS, &elem))
 			break;
 		notify[n] = bench_delta(t0, t1);
-		bench_samples[n++] = bench_delta(t0, stamp);
+		bench_samples[n++] = bench_delta(t0, bench_stamp);
 	}
 	irq_mask();
 	gic_disable(rng.intid);
@@ -98,8 +73,7 @@ static void virtio_rng_latency(void)
 static void doorbell_seen(struct gic_irq *irq)
 {
 	(void)irq;
-	stamp = bench_now();
-	fired = 1;
+	bench_mark_fired();
 }
 
 static void ring_peer(void)
@@ -123,12 +97,12 @@ static void vm_switch(void)
 	for (unsigned int i = 0; i < ROUNDS; i++) {
 		uint64_t t0;
 
-		fired = 0;
+		bench_fired = 0;
 		t0 = bench_now();
 		ring_peer();
-		if (!sleep_until_fired())
+		if (!bench_wait_fired(1, WAIT_MS))
 			break;
-		bench_samples[n++] = bench_delta(t0, stamp);
+		bench_samples[n++] = bench_delta(t0, bench_stamp);
 	}
 	irq_mask();
 	gic_disable(intid);

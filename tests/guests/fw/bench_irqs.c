@@ -18,47 +18,12 @@
 #define CNTV_ENABLE    1u
 #define CNTV_IMASK     2u
 
-static inline void irq_unmask(void)
-{
-	__asm__ volatile("msr daifclr, #2\n isb" : : : "memory");
-}
-
-static inline void irq_mask(void)
-{
-	__asm__ volatile("msr daifset, #2\n isb" : : : "memory");
-}
-
-static volatile uint64_t stamp;
-static volatile unsigned int fired;
 static volatile int partner_sleeps, partner_stop, partner_ready;
-
-/*
- * Waits (IRQs masked around WFI) until the handler has fired or WAIT_MS
- * pass. Spinning says YIELD: under QEMU's round-robin TCG, one CPU
- * signalling another is only seen when the first gives up its turn, and
- * YIELD does that without leaving the guest (Mantle does not trap it).
- */
-static int wait_fired(int sleep)
-{
-	uint64_t deadline = counter_deadline_ms(WAIT_MS);
-
-	while (!fired && counter_now() < deadline) {
-		__asm__ volatile("yield");
-		if (sleep) {
-			irq_mask();
-			if (!fired)
-				__asm__ volatile("dsb sy\n wfi" : : : "memory");
-			irq_unmask();
-		}
-	}
-	return fired;
-}
 
 static void pong_seen(struct gic_irq *irq)
 {
 	(void)irq;
-	stamp = bench_now();
-	fired = 1;
+	bench_mark_fired();
 }
 
 static void ping_answer(struct gic_irq *irq)
@@ -96,12 +61,12 @@ static void sgi_round_trips(const char *name, int sleeps)
 	for (unsigned int i = 0; i < ROUNDS; i++) {
 		uint64_t t0;
 
-		fired = 0;
+		bench_fired = 0;
 		t0 = bench_now();
 		gic_send_sgi(SGI_PING, 1);
-		if (!wait_fired(0))
+		if (!bench_wait_fired(0, WAIT_MS))
 			break;
-		bench_samples[n++] = bench_delta(t0, stamp);
+		bench_samples[n++] = bench_delta(t0, bench_stamp);
 	}
 	if (n < ROUNDS)
 		bench_skip(name, "no answer from CPU 1");
@@ -144,9 +109,9 @@ static void sgi_benchmarks(void)
 static void timer_fired(struct gic_irq *irq)
 {
 	(void)irq;
-	stamp = bench_now();
-	write_sysreg(cntv_ctl_el0, CNTV_IMASK);
-	fired = 1;
+	bench_stamp = bench_now();
+	write_sysreg(cntv_ctl_el0, CNTV_IMASK);	/* before the waiter may arm it again */
+	bench_fired = 1;
 }
 
 /* Deadline to handler, in cycles: the deadline is set on a counter tick edge. */
@@ -161,14 +126,14 @@ static void timer_latency(const char *name, int sleep)
 		while ((c1 = counter_now()) == c0)
 			;
 		p0 = bench_now();
-		fired = 0;
+		bench_fired = 0;
 		write_sysreg(cntv_cval_el0, c1 + TIMER_TICKS);
 		write_sysreg(cntv_ctl_el0, CNTV_ENABLE);
 		isb();
-		if (!wait_fired(sleep))
+		if (!bench_wait_fired(sleep, WAIT_MS))
 			break;
 		uint64_t due = p0 + TIMER_TICKS * ns_per_tick;
-		bench_samples[n++] = stamp > due ? stamp - due : 0;
+		bench_samples[n++] = bench_stamp > due ? bench_stamp - due : 0;
 	}
 	write_sysreg(cntv_ctl_el0, 0);
 	if (n < ROUNDS)

@@ -142,11 +142,6 @@ static void deadline_handler(struct gic_irq *irq)
 	isb();
 }
 
-static inline void irq_mask(void)
-{
-	__asm__ volatile("msr daifset, #2\n isb" : : : "memory");
-}
-
 /* Lets a pending IRQ in, then masks IRQs again. */
 static inline void irq_window(void)
 {

@@ -35,6 +35,17 @@ static inline struct cpu_local *this_cpu(void)
 	return (struct cpu_local *)read_sysreg(tpidr_el1);
 }
 
+/* IRQs at PSTATE (the ISB makes a pending one taken, or not, from the next instruction). */
+static inline void irq_unmask(void)
+{
+	__asm__ volatile("msr daifclr, #2\n isb" : : : "memory");
+}
+
+static inline void irq_mask(void)
+{
+	__asm__ volatile("msr daifset, #2\n isb" : : : "memory");
+}
+
 /* Sets up the calling CPU's struct cpu_local and thread-local storage. */
 void cpu_init(unsigned int id);
 

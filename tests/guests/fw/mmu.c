@@ -8,13 +8,6 @@
 #include "cpu.h"
 #include "mmu.h"
 
-#define PTE_BLOCK      (1ULL << 0)
-#define PTE_ATTR(idx)  ((uint64_t)(idx) << 2)
-#define PTE_SH_INNER   (3ULL << 8)
-#define PTE_AF         (1ULL << 10)
-#define PTE_PXN        (1ULL << 53)
-#define PTE_UXN        (1ULL << 54)
-
 #define L1_ENTRIES 512
 #define GIB        (1ULL << 30)
 

@@ -14,6 +14,14 @@
 #define MMU_ATTR_DEVICE 1	/* MAIR_EL1 index: Device-nGnRE */
 #define MMU_ATTR_NORMAL 2	/* MAIR_EL1 index: Normal, write-back */
 
+/* Level-1 block descriptor bits (a 1 GiB block, 4K granule). */
+#define PTE_BLOCK       (1ULL << 0)
+#define PTE_ATTR(idx)   ((uint64_t)(idx) << 2)
+#define PTE_SH_INNER    (3ULL << 8)
+#define PTE_AF          (1ULL << 10)
+#define PTE_PXN         (1ULL << 53)
+#define PTE_UXN         (1ULL << 54)
+
 /* Attr0 Device-nGnRnE (0x00), Attr1 Device-nGnRE (0x04), Attr2 Normal WB RW-allocate (0xff). */
 #define MMU_MAIR        0xff0400
 

@@ -45,16 +45,6 @@
 #define SGI_WFI        11	/* wfi_wakes */
 #define PINGPONG_ROUNDS 100
 
-static inline void irq_unmask(void)
-{
-	__asm__ volatile("msr daifclr, #2\n isb" : : : "memory");
-}
-
-static inline void irq_mask(void)
-{
-	__asm__ volatile("msr daifset, #2\n isb" : : : "memory");
-}
-
 static inline void wfi(void)
 {
 	__asm__ volatile("dsb sy\n wfi" : : : "memory");

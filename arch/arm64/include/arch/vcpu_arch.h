@@ -22,9 +22,8 @@ void arch_vcpu_load_el1(struct vcpu *v);
 /* A guest's view of an ID register (op0=3, op1=0, CRn=0): hidden features cleared. */
 uint64_t arch_guest_id_reg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2);
 /* Decode and handle the last exit. */
-void arch_vcpu_handle_exit(struct vcpu *v, int exit);
-/* The class of an exit arch_vcpu_run returned, for the statistics. */
-enum vcpu_exit_reason arch_vcpu_exit_reason(const struct vcpu *v, int exit);
+/* Handle the exit arch_vcpu_run returned; returns its class, for the statistics. */
+enum vcpu_exit_reason arch_vcpu_handle_exit(struct vcpu *v, int exit);
 /* Forget any state of v held in this CPU's registers (v is going away). */
 void arch_vcpu_unload(struct vcpu *v);
 /* Invalidate every stage-2 TLB entry of a VMID (before the VMID is reused). */
