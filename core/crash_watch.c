@@ -7,11 +7,6 @@ void crash_watch_reset(struct crash_watch *w)
 	memset(w, 0, sizeof(*w));
 }
 
-void crash_watch_trap(struct crash_watch *w)
-{
-	w->traps++;
-}
-
 bool crash_watch_abort(struct crash_watch *w, uint64_t esr, uint64_t ipa, const struct crash_exc_state *now)
 {
 	/*

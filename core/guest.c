@@ -113,11 +113,14 @@ static void vcpu_leave_cpu(struct vcpu *v)
 static void run_once(struct vcpu *v)
 {
 	int exit = arch_vcpu_run(v);
-	uint64_t t0 = arch_counter_read();
-	enum vcpu_exit_reason why = arch_vcpu_handle_exit(v, exit);
+	uint64_t t0;
+	enum vcpu_exit_reason why;
 
-	v->exit_stats.count[why]++;
-	v->exit_stats.ticks[why] += arch_counter_read() - t0;
+	if (exit == ARCH_EXIT_HANDLED)
+		return;
+	t0 = arch_counter_read();
+	why = arch_vcpu_handle_exit(v, exit);
+	vcpu_count_exit(v, why, arch_counter_read() - t0);
 }
 
 static void guest_vcpu_main(void *arg)
@@ -152,7 +155,7 @@ void guest_vcpu_kick(struct vcpu *v)
 {
 	sched_wake(v);
 	if (v->state == VCPU_RUNNING && v->cpu != this_cpu_id())
-		irq_send_sgi(v->cpu, IRQ_SGI_RESCHED);
+		irq_send_sgi(v->cpu, IRQ_SGI_KICK);
 }
 
 void guest_vcpu_wfi(struct vcpu *v)

@@ -13,26 +13,8 @@
 #include <mantle/vserial.h>
 #include <mantle/log.h>
 #include <mantle/channel.h>
+#include <mantle/smccc.h>
 
-#define SMCCC_VERSION           0x80000000u
-#define SMCCC_ARCH_FEATURES     0x80000001u
-
-#define PSCI_VERSION            0x84000000u
-#define PSCI_CPU_SUSPEND_32     0x84000001u
-#define PSCI_CPU_SUSPEND_64     0xC4000001u
-#define PSCI_CPU_OFF            0x84000002u
-#define PSCI_CPU_ON_32          0x84000003u
-#define PSCI_CPU_ON_64          0xC4000003u
-#define PSCI_AFFINITY_INFO_32   0x84000004u
-#define PSCI_AFFINITY_INFO_64   0xC4000004u
-#define PSCI_MIGRATE_INFO_TYPE  0x84000006u
-#define PSCI_SYSTEM_OFF         0x84000008u
-#define PSCI_SYSTEM_RESET       0x84000009u
-#define PSCI_FEATURES           0x8400000Au
-
-#define MANTLE_HC_VERSION       0xC6000000u
-#define MANTLE_HC_CONSOLE_WRITE 0xC6000001u
-#define MANTLE_HC_CHANNEL_NOTIFY 0xC6000002u
 #define MANTLE_HC_VERSION_VALUE 0x00010001u   /* 1.1: channels */
 #define CONSOLE_WRITE_MAX       4096
 
@@ -115,14 +97,11 @@ static uint64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 	return len;
 }
 
-uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc)
+static uint64_t psci_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
 {
-	uint32_t fid = (uint32_t)args[0];
 	struct vcpu *t;
 
 	switch (fid) {
-	case SMCCC_VERSION:
-		return 0x10001;                 /* SMCCC 1.1 */
 	case PSCI_VERSION:
 		return 0x10001;                 /* PSCI 1.1 */
 	case PSCI_FEATURES:
@@ -152,13 +131,38 @@ uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc)
 	case PSCI_SYSTEM_RESET:
 		guest_system_reset(v);
 		return RET_SUCCESS;
+	default:
+		return RET_NOT_SUPPORTED;
+	}
+}
+
+static uint64_t mantle_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
+{
+	switch (fid) {
 	case MANTLE_HC_VERSION:
 		return MANTLE_HC_VERSION_VALUE;
 	case MANTLE_HC_CONSOLE_WRITE:
 		return console_write(v, args[1], args[2]);
 	case MANTLE_HC_CHANNEL_NOTIFY:
 		return (uint64_t)(int64_t)channel_ring(v->guest, args[1]);
-	case SMCCC_ARCH_FEATURES:
+	default:
+		return RET_NOT_SUPPORTED;
+	}
+}
+
+uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc)
+{
+	uint32_t fid = (uint32_t)args[0];
+
+	/* By owning entity first (the SMCCC's bits 31:24), as the convention lays calls out. */
+	switch (fid >> 24) {
+	case SMCCC_VERSION >> 24:
+		return fid == SMCCC_VERSION ? 0x10001 : RET_NOT_SUPPORTED;    /* SMCCC 1.1 */
+	case PSCI_VERSION >> 24:
+	case PSCI_CPU_ON_64 >> 24:
+		return psci_call(v, fid, args);
+	case MANTLE_HC_VERSION >> 24:
+		return mantle_call(v, fid, args);
 	default:
 		return RET_NOT_SUPPORTED;
 	}

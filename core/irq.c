@@ -73,6 +73,11 @@ static void resched_sgi(uint32_t intid, void *arg)
 	this_pcpu()->need_resched = true;
 }
 
+/* A guest vCPU running here has new interrupts: the exit it caused is all that was needed. */
+static void kick_sgi(uint32_t intid, void *arg)
+{
+}
+
 void irq_cpu_init(void)
 {
 	if (!chip)
@@ -81,8 +86,11 @@ void irq_cpu_init(void)
 	if (this_cpu_id() == 0) {
 		descs[IRQ_SGI_RESCHED].fn = resched_sgi;
 		descs[IRQ_SGI_RESCHED].name = "resched IPI";
+		descs[IRQ_SGI_KICK].fn = kick_sgi;
+		descs[IRQ_SGI_KICK].name = "vcpu kick IPI";
 	}
 	chip->enable(IRQ_SGI_RESCHED);
+	chip->enable(IRQ_SGI_KICK);
 }
 
 uint64_t irq_count(uint32_t intid, unsigned cpu)
@@ -97,8 +105,7 @@ const char *irq_name(uint32_t intid)
 
 void irq_handle_entry(struct arch_regs *regs);
 
-/* Entered from the vectors with IRQs masked. */
-void irq_handle_entry(struct arch_regs *regs)
+void irq_dispatch(void)
 {
 	unsigned cpu = this_cpu_id();
 
@@ -117,5 +124,11 @@ void irq_handle_entry(struct arch_regs *regs)
 		if (!(intid < IRQ_MAX && descs[intid].forwarded))
 			chip->deactivate(raw);
 	}
+}
+
+/* Entered from the vectors with IRQs masked. */
+void irq_handle_entry(struct arch_regs *regs)
+{
+	irq_dispatch();
 	sched_irq_exit();
 }

@@ -125,6 +125,15 @@ struct vcpu *vcpu_create_guest(struct guest *g, unsigned index, unsigned cpu, un
 	return v;
 }
 
+uint64_t vcpu_exits(const struct vcpu *v)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < VCPU_EXIT_REASONS; i++)
+		n += v->exit_stats.count[i];
+	return n;
+}
+
 bool vcpu_exited(const struct vcpu *v)
 {
 	/*

@@ -7,7 +7,10 @@
 #include <mantle/vcpu.h>
 #include <mantle/guest.h>
 #include <mantle/sched.h>
+#include <mantle/vcpu_exit.h>
 #include <vgic/vgic_emu.h>
+
+void vgic_hw_exit(struct vcpu *v);
 
 bool ptimer_sysreg(struct vcpu *v, unsigned enc, bool read, uint64_t *val);
 
@@ -205,21 +208,25 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 
 /* ---- aborts ---------------------------------------------------------------- */
 
-static void handle_dabt(struct vcpu *v, uint64_t esr)
+static uint64_t fault_ipa(const struct arch_vcpu *a)
+{
+	return ((a->regs.hpfar >> 4) << 12) | (a->regs.far & 0xfff);
+}
+
+/* Only translation faults name an IPA we might emulate (a ROM write is a permission fault). */
+static bool dabt_is_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+	return !esr_s1ptw(esr) && esr_is_translation_fault(esr) && guest_mmio_claims(v, ipa);
+}
+
+/* An access dabt_is_mmio accepted: decode it from the syndrome and hand it to the device. */
+static void emulate_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
 	struct arch_vcpu *a = v->arch;
-	uint64_t ipa = ((a->regs.hpfar >> 4) << 12) | (a->regs.far & 0xfff);
 	struct mmio_access acc;
-	enum mmio_decode_status st;
 	uint64_t data = 0;
 
-	/* Only translation faults name an IPA we might emulate (a ROM write is a permission fault). */
-	if (esr_s1ptw(esr) || !esr_is_translation_fault(esr) || !guest_mmio_claims(v, ipa)) {
-		guest_unhandled_abort(v, ipa, a->regs.far, (esr & ESR_WNR) != 0, false);
-		return;
-	}
-	st = esr_decode_mmio(esr, &acc);
-	if (st != MMIO_DECODE_OK) {
+	if (esr_decode_mmio(esr, &acc) != MMIO_DECODE_OK) {
 		guest_log_unhandled(v, "MMIO at %#llx by an instruction the syndrome does not describe: abort",
 				    (unsigned long long)ipa);
 		arch_inject_dabt(v, a->regs.far, (esr & ESR_WNR) != 0);
@@ -236,10 +243,22 @@ static void handle_dabt(struct vcpu *v, uint64_t esr)
 	a->regs.pc += 4;
 }
 
+static void handle_dabt(struct vcpu *v, uint64_t esr)
+{
+	struct arch_vcpu *a = v->arch;
+	uint64_t ipa = fault_ipa(a);
+
+	if (!dabt_is_mmio(v, esr, ipa)) {
+		guest_unhandled_abort(v, ipa, a->regs.far, (esr & ESR_WNR) != 0, false);
+		return;
+	}
+	emulate_mmio(v, esr, ipa);
+}
+
 static void handle_iabt(struct vcpu *v)
 {
 	struct arch_vcpu *a = v->arch;
-	uint64_t ipa = ((a->regs.hpfar >> 4) << 12) | (a->regs.far & 0xfff);
+	uint64_t ipa = fault_ipa(a);
 
 	guest_unhandled_abort(v, ipa, a->regs.far, false, true);
 }
@@ -249,13 +268,67 @@ static void handle_iabt(struct vcpu *v)
 static void handle_smccc(struct vcpu *v, bool smc)
 {
 	struct arch_vcpu *a = v->arch;
-	uint64_t args[4] = { a->regs.x[0], a->regs.x[1], a->regs.x[2], a->regs.x[3] };
 
 	/* SMC returns to the SMC itself (ELR points at it); HVC to the next instruction. */
 	if (smc)
 		a->regs.pc += 4;
-	a->regs.x[0] = guest_smccc_call(v, args, smc);
+	a->regs.x[0] = guest_smccc_call(v, a->regs.x, smc);
 	guest_smccc_finish(v);
+}
+
+/* ---- quick exits: handled inside arch_vcpu_run's loop ----------------------- */
+
+/* The handler may read the vGIC model: what the guest did with the list registers goes in first. */
+static inline void lrs_to_model(struct vcpu *v, bool *lrs_loaded)
+{
+	if (*lrs_loaded && v->arch->vgic.nr) {
+		vgic_hw_exit(v);
+		*lrs_loaded = false;
+	}
+}
+
+enum vcpu_exit_reason arch_exit_quick(struct vcpu *v, bool *lrs_loaded)
+{
+	struct arch_vcpu *a = v->arch;
+	uint64_t esr = a->regs.esr;
+	enum vcpu_exit_reason why;
+
+	switch (ESR_EC(esr)) {
+	case ESR_EC_HVC64:
+	case ESR_EC_SMC64:
+		if (!guest_smccc_is_quick((uint32_t)a->regs.x[0]))
+			return VCPU_EXIT_REASONS;
+		why = ESR_EC(esr) == ESR_EC_SMC64 ? VCPU_EXIT_SMC : VCPU_EXIT_HVC;
+		lrs_to_model(v, lrs_loaded);
+		if (why == VCPU_EXIT_SMC)
+			a->regs.pc += 4;        /* ELR points at the SMC itself */
+		a->regs.x[0] = guest_smccc_call(v, a->regs.x, why == VCPU_EXIT_SMC);
+		break;
+	case ESR_EC_SYS64:
+		why = VCPU_EXIT_SYSREG;
+		lrs_to_model(v, lrs_loaded);
+		handle_sysreg(v, esr);
+		break;
+	case ESR_EC_DABT_LOW: {
+		uint64_t ipa = fault_ipa(a);
+
+		/* Emulated MMIO; an access nothing claims goes by the guest's on-abort policy. */
+		if (!dabt_is_mmio(v, esr, ipa))
+			return VCPU_EXIT_REASONS;
+		why = VCPU_EXIT_MMIO;
+		lrs_to_model(v, lrs_loaded);
+		emulate_mmio(v, esr, ipa);
+		break;
+	}
+	case ESR_EC_FP:
+		why = VCPU_EXIT_FP;
+		a->fp_used = true;              /* loaded on the way back in */
+		break;
+	default:
+		return VCPU_EXIT_REASONS;
+	}
+	guest_watch_trap(v);
+	return why;
 }
 
 enum vcpu_exit_reason arch_vcpu_handle_exit(struct vcpu *v, int exit)
@@ -295,7 +368,7 @@ enum vcpu_exit_reason arch_vcpu_handle_exit(struct vcpu *v, int exit)
 		handle_iabt(v);
 		return VCPU_EXIT_IABT;
 	case ESR_EC_FP:
-		a->fp_used = true;              /* state restored on the next entry */
+		a->fp_used = true;              /* loaded on the next entry */
 		return VCPU_EXIT_FP;
 	case ESR_EC_SVE:
 	default:

@@ -1,15 +1,20 @@
 /*
  * The arch side of running a guest vCPU. EL1 system registers move lazily:
  * only guest vCPUs use them, so they change hands only when a different
- * guest vCPU runs on this CPU. FP/SIMD traps on the guest's first use and is
- * then saved on every exit, because the hypervisor's libc (memcpy & co.)
- * uses the SIMD registers.
+ * guest vCPU runs on this CPU. Exits that need no more than a quick handler
+ * (hypercalls, system registers, emulated MMIO) and host interrupts are
+ * handled inside arch_vcpu_run with the vCPU still loaded: its FP/SIMD
+ * registers stay in the CPU (fpsimd_owner.c) and its list registers are
+ * refilled only when the vGIC changed for it.
  */
 #include <string.h>
 #include <arch/sysreg.h>
 #include <arch/cpu.h>
 #include <arch/irqflags.h>
 #include <arch/vcpu_arch.h>
+#include <arch/fpsimd_owner.h>
+#include <mantle/irq.h>
+#include <mantle/vcpu_exit.h>
 #include <mantle/vcpu.h>
 #include <mantle/percpu.h>
 #include <mantle/guest.h>
@@ -41,8 +46,6 @@ void vgic_hw_enter(struct vcpu *v);
 void vgic_hw_exit(struct vcpu *v);
 void vgic_hw_init(void);
 void vgic_hw_cpu_init(void);
-void fpsimd_save(struct guest_fpregs *fp);
-void fpsimd_restore(const struct guest_fpregs *fp);
 
 /*
  * MDCR_EL2: the debug registers trap (TDA, TDOSA, TDRA), since Mantle does
@@ -281,9 +284,23 @@ void arch_vcpu_load_el1(struct vcpu *v)
 	vtimer_loaded(v);
 }
 
+/*
+ * With the list registers empty, the last flush listed all there was; it is
+ * out of date once the model noted something for this vCPU since, or when
+ * the host vtimer interrupt stayed silenced (only an exit's sampling of the
+ * timer's output lets it through again).
+ */
+static inline bool lrs_stale(const struct arch_vcpu *a)
+{
+	return a->vgic.nr == 0 &&
+	       (__atomic_load_n(a->vgic.model_notes, __ATOMIC_RELAXED) != a->vgic.notes ||
+		a->vgic.resample_vtimer);
+}
+
 int arch_vcpu_run(struct vcpu *v)
 {
 	struct arch_vcpu *a = v->arch;
+	bool has_vgic = v->guest->vgic != NULL, lrs_loaded = false;
 	irqflags_t flags = arch_irq_save();
 	int exit;
 
@@ -291,26 +308,54 @@ int arch_vcpu_run(struct vcpu *v)
 	write_sysreg(hcr_el2, a->hcr);
 	write_sysreg(vttbr_el2, a->vttbr);
 	write_sysreg(vmpidr_el2, a->vmpidr);
-	if (a->fp_used) {
-		fpsimd_restore(&a->fp);
-		write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ);
-	} else {
-		write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ | CPTR_TFP);
+	for (;;) {
+		enum vcpu_exit_reason why;
+		uint64_t t0;
+
+		/* Back in: list registers and FP/SIMD as the last exit left them, or refilled. */
+		if (has_vgic && (!lrs_loaded || lrs_stale(a))) {
+			if (lrs_loaded)
+				vgic_hw_exit(v);
+			vgic_hw_enter(v);
+			lrs_loaded = true;
+		}
+		if (a->fp_used && !a->fp_in_regs)
+			fpsimd_guest_load(v);
+		/* A guest that never touched FP/SIMD traps on its first use (VCPU_EXIT_FP). */
+		write_sysreg(cptr_el2, a->fp_used ? CPTR_EL2_FREE : CPTR_EL2_TRAP_FP);
+
+		exit = __guest_enter(&a->regs);
+
+		/* Out: while the guest's FP/SIMD values are live, Mantle's own use of them traps. */
+		if (a->fp_used) {
+			write_sysreg(cptr_el2, CPTR_EL2_TRAP_FP);
+			isb();
+		}
+		/* For the statistics only: no ISB to order the read. */
+		t0 = read_sysreg(cntpct_el0);
+		if (exit == EXIT_SYNC) {
+			why = arch_exit_quick(v, &lrs_loaded);
+			if (why == VCPU_EXIT_REASONS)
+				break;
+		} else if (exit == EXIT_IRQ) {
+			if (lrs_loaded) {
+				vgic_hw_exit(v);
+				lrs_loaded = false;
+			}
+			irq_dispatch();
+			why = arch_vcpu_handle_exit(v, EXIT_IRQ);
+		} else {
+			break;
+		}
+		vcpu_count_exit(v, why, read_sysreg(cntpct_el0) - t0);
+		if (!guest_vcpu_may_reenter(v)) {
+			exit = ARCH_EXIT_HANDLED;
+			break;
+		}
 	}
-	isb();
-
-	if (v->guest->vgic)
-		vgic_hw_enter(v);
-	exit = __guest_enter(&a->regs);
-	if (v->guest->vgic)
+	if (lrs_loaded)
 		vgic_hw_exit(v);
-
-	/* Hypervisor code may use FP/SIMD again from here on. */
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ);
-	isb();
-	if (a->fp_used)
-		fpsimd_save(&a->fp);
-	v->exits++;
+	fpsimd_guest_put(v);
 	arch_irq_restore(flags);
 	return exit;
 }

@@ -1,7 +1,8 @@
 /*
  * EL2 exception vectors. Every entry saves a full struct arch_regs on the
- * current stack. Exceptions Mantle does not expect yet (from a lower EL, or
- * a synchronous fault of its own) end in a register dump and a halted CPU.
+ * current stack. Exceptions Mantle does not expect (from AArch32, an FIQ,
+ * a synchronous fault of its own other than a trapped FP/SIMD access) end
+ * in a register dump and a halted CPU.
  */
 #include <arch/asm.h>
 #include <arch/regs.h>
@@ -41,6 +42,15 @@
 	b	boot_hang
 	.endm
 
+	/* Mantle's own synchronous exception: a lazily switched FP/SIMD access, or a fatal one. */
+	.macro	vec_el2_sync
+	.balign	128
+	save_regs
+	mov	x0, sp
+	bl	el2_sync_handle
+	b	exception_return
+	.endm
+
 	.macro	vec_irq
 	.balign	128
 	save_regs
@@ -63,7 +73,7 @@ el2_vectors:
 	vec_unexpected	1	/* irq */
 	vec_unexpected	2	/* fiq */
 	vec_unexpected	3	/* serror */
-	vec_unexpected	4	/* current EL, SP_ELx: sync */
+	vec_el2_sync		/* current EL, SP_ELx: sync */
 	vec_irq			/* irq: the hypervisor's own interrupts */
 	vec_unexpected	6	/* fiq */
 	vec_unexpected	7	/* serror */

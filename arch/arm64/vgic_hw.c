@@ -32,6 +32,7 @@
 
 
 void vtimer_before_entry(struct vcpu *v, bool in_flight);
+bool vtimer_ppi_open(void);
 bool ptimer_line(const struct vcpu *v);
 
 #define MAINTENANCE_INTID 25
@@ -96,11 +97,14 @@ void vgic_hw_enter(struct vcpu *v)
 
 	spin_lock(&gv->lock);
 	n = vgic_flush(&gv->model, v->index, lrs, nr_lrs(), &more);
+	a->vgic.model_notes = &gv->model.vcpus[v->index].notes;
+	a->vgic.notes = gv->model.vcpus[v->index].notes;
 	vtimer_busy = gv->model.vcpus[v->index].priv[VTIMER_INTID].line ||
 		      gv->model.vcpus[v->index].priv[VTIMER_INTID].active;
 	spin_unlock(&gv->lock);
 	a->vgic.nr = n;
 	vtimer_before_entry(v, vtimer_busy);
+	a->vgic.resample_vtimer = !vtimer_ppi_open();
 
 	if (gv->model.version == 3) {
 		write_sysreg(s3_4_c12_c11_7, a->vgic.vmcr);           /* ICH_VMCR_EL2 */

@@ -69,6 +69,13 @@ void vtimer_before_entry(struct vcpu *v, bool in_flight)
 	}
 }
 
+/* Does the guest vtimer's host interrupt reach this CPU (not silenced while the guest handles one)? */
+bool vtimer_ppi_open(void);
+bool vtimer_ppi_open(void)
+{
+	return ppi_enabled[this_cpu_id()];
+}
+
 void vtimer_init(void)
 {
 	if (irq_request(VTIMER_INTID, false, 0, vtimer_ppi, NULL, "guest vtimer"))

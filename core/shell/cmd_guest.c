@@ -91,7 +91,7 @@ static int cmd_guest_info(int argc, char **argv)
 		struct vcpu *v = g->vcpus[i];
 		printf("vcpu%-2u     on CPU %u, %s, %s, %llu exits\n", i, v->cpu,
 		       v->power == VCPU_POWER_ON ? "on" : "off", vcpu_state_name(v->state),
-		       (unsigned long long)v->exits);
+		       (unsigned long long)vcpu_exits(v));
 	}
 	for (unsigned i = 0; i < g->nr_mem; i++)
 		printf("%-10s %s 0x%09llx-0x%09llx %s (host %#llx)\n", g->mem[i].name,

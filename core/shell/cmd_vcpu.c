@@ -24,7 +24,7 @@ static int cmd_vcpu_list(int argc, char **argv)
 		if (vcpu_is_orphan(v))
 			continue;
 		printf("%-20s %4u %-8s %-5s %10llu %#18llx\n", v->name, v->cpu, vcpu_state_name(v->state),
-		       v->power == VCPU_POWER_ON ? "on" : "off", (unsigned long long)v->exits,
+		       v->power == VCPU_POWER_ON ? "on" : "off", (unsigned long long)vcpu_exits(v),
 		       (unsigned long long)v->arch->regs.pc);
 	}
 	vcpu_list_unlock();

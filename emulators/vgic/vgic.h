@@ -48,6 +48,12 @@ struct vgic_vcpu {
 	 * that finds it is not. Flushes look at these instead of every INTID.
 	 */
 	uint64_t interest[VGIC_NR_IRQS / 64];
+	/*
+	 * Bumped by every vgic_note for this vCPU: a vCPU whose list registers
+	 * are empty and whose count has not moved since its last flush would
+	 * get nothing from another one.
+	 */
+	uint32_t notes;
 };
 
 /* A list register's contents, arch-neutral. */

@@ -33,6 +33,7 @@ void vgic_reset(struct vgic *v)
 		}
 		v->vcpus[c].waker = (1u << 1) | (1u << 2);   /* ProcessorSleep, ChildrenAsleep */
 		memset(v->vcpus[c].interest, 0xff, sizeof(v->vcpus[c].interest));
+		v->vcpus[c].notes++;
 	}
 	for (unsigned i = 0; i < VGIC_NR_IRQS - VGIC_NR_PRIVATE; i++) {
 		reset_irq(&v->spis[i], false, 0);
@@ -124,13 +125,17 @@ void vgic_note(struct vgic *v, unsigned vcpu, uint32_t intid)
 	if (intid >= VGIC_NR_IRQS)
 		return;
 	if (intid < VGIC_NR_PRIVATE) {
-		if (vcpu < v->nr_vcpus)
+		if (vcpu < v->nr_vcpus) {
 			v->vcpus[vcpu].interest[intid / 64] |= bit;
+			v->vcpus[vcpu].notes++;
+		}
 		return;
 	}
 	/* An SPI's target may change without its state changing: every vCPU looks again. */
-	for (unsigned c = 0; c < v->nr_vcpus; c++)
+	for (unsigned c = 0; c < v->nr_vcpus; c++) {
 		v->vcpus[c].interest[intid / 64] |= bit;
+		v->vcpus[c].notes++;
+	}
 }
 
 /* Tell the vCPU that owns intid if the interrupt has something new for it to take. */
@@ -177,9 +182,10 @@ void vgic_set_line(struct vgic *v, unsigned vcpu, uint32_t intid, bool level)
 {
 	struct vgic_irq *irq = vgic_irq(v, vcpu, intid);
 
-	if (!irq || intid < 16)
+	/* The same level again changes nothing: no flush to redo, nobody to kick. */
+	if (!irq || intid < 16 || irq->line == level)
 		return;
-	if (irq->edge && level && !irq->line) {
+	if (irq->edge && level) {
 		irq->latch = true;              /* a rising edge */
 		irq->relatch = irq->in_lr;
 	}

@@ -280,6 +280,48 @@ static void test_flush_of_nothing_pending_is_empty(void **state)
 	assert_false(vgic_has_pending(&g, 0));
 }
 
+/*
+ * The run loop skips refilling empty list registers while a vCPU's notes
+ * count stands still: every change that could give it something to take
+ * must move it, and a level input set to what it already is must not
+ * (nor kick anybody).
+ */
+static void test_notes_count_every_change_a_vcpu_could_take(void **state)
+{
+	uint32_t n0, n1;
+
+	init(3, 2);
+	spi_ready(40, 1, 0x80);
+	assert_int_equal(flush(1, 4), 0);
+	n0 = g.vcpus[0].notes;
+	n1 = g.vcpus[1].notes;
+	clear_kicks();
+
+	vgic_set_line(&g, 0, 40, true);            /* an SPI: every vCPU may be its target */
+	assert_true(g.vcpus[0].notes != n0);
+	assert_true(g.vcpus[1].notes != n1);
+	assert_int_equal(kicks[1], 1);
+	assert_int_equal(flush(1, 4), 1);
+
+	n0 = g.vcpus[0].notes;
+	n1 = g.vcpus[1].notes;
+	vgic_set_line(&g, 0, 40, true);            /* the same level again */
+	assert_int_equal(g.vcpus[0].notes, n0);
+	assert_int_equal(g.vcpus[1].notes, n1);
+	assert_int_equal(kicks[1], 1);
+
+	enable_private(0, 27);                     /* a PPI: its own vCPU only */
+	n0 = g.vcpus[0].notes;
+	n1 = g.vcpus[1].notes;
+	vgic_set_line(&g, 0, 27, true);
+	assert_true(g.vcpus[0].notes != n0);
+	assert_int_equal(g.vcpus[1].notes, n1);
+
+	n1 = g.vcpus[1].notes;
+	vgic_v3_sgi1r(&g, 0, (1ULL << 1) | (5ULL << 24));   /* SGI 5 to vCPU 1 */
+	assert_true(g.vcpus[1].notes != n1);
+}
+
 static void test_flush_puts_active_first_then_lower_priority_value_then_lower_intid(void **state)
 {
 	init(3, 1);
@@ -2084,6 +2126,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		/* flush ordering */
 		cmocka_unit_test(test_flush_of_nothing_pending_is_empty),
+		cmocka_unit_test(test_notes_count_every_change_a_vcpu_could_take),
 		cmocka_unit_test(test_flush_puts_active_first_then_lower_priority_value_then_lower_intid),
 		cmocka_unit_test(test_flush_overflow_sets_more_and_keeps_the_highest_priorities),
 		cmocka_unit_test(test_flush_refills_with_the_rest_after_the_guest_takes_some),

@@ -91,7 +91,8 @@ void *guest_ram_to_host(struct guest *g, uint64_t ipa, uint64_t len);
 size_t guest_region_align_pages(uint64_t ipa, uint64_t size);
 
 /* ---- called from the arch exit handlers on the vCPU's own thread ---- */
-uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc);
+/* x: the caller's x0..x3 (function ID and arguments). Returns what goes in x0. */
+uint64_t guest_smccc_call(struct vcpu *v, const uint64_t x[4], bool smc);
 /* After the call's result is in the vCPU's registers: apply a CPU_OFF. */
 void guest_smccc_finish(struct vcpu *v);
 bool guest_mmio_claims(struct vcpu *v, uint64_t ipa);

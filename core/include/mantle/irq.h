@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #define IRQ_SGI_RESCHED 0      /* software-generated: run the scheduler */
+#define IRQ_SGI_KICK    1      /* make a running guest vCPU exit, nothing more */
 #define IRQ_MAX         CONFIG_MAX_IRQS
 
 typedef void (*irq_handler_fn)(uint32_t intid, void *arg);
@@ -50,6 +51,11 @@ void irq_free(uint32_t intid);
 /* Enable a per-CPU interrupt (PPI/SGI) on the calling CPU. */
 void irq_enable_local(uint32_t intid);
 void irq_send_sgi(unsigned cpu, uint32_t sgi);
+/*
+ * Run the handlers of every interrupt pending at this CPU, IRQs masked,
+ * without rescheduling: the caller looks at need_resched itself.
+ */
+void irq_dispatch(void);
 /* Called on each CPU after its interrupt controller interface is up. */
 void irq_cpu_init(void);
 

@@ -44,6 +44,7 @@ struct vcpu_exit_stats {
 	uint64_t ticks[VCPU_EXIT_REASONS];      /* host counter ticks spent handling them */
 };
 
+
 struct vcpu {
 	struct arch_context ctx;
 	char name[32];
@@ -68,7 +69,6 @@ struct vcpu {
 	volatile int power;            /* enum vcpu_power */
 	volatile bool in_wfi;
 	bool off_requested;            /* PSCI CPU_OFF seen, applied when the exit is done */
-	uint64_t exits;
 	struct vcpu_exit_stats exit_stats;
 	struct timer_event timer_wake;   /* follows the vtimer while the vCPU's state is off the CPU */
 	struct timer_event ptimer_event; /* deadline of the emulated EL1 physical timer */
@@ -110,5 +110,15 @@ void vcpu_list_unlock(void);
 struct list_node *vcpu_list(void);
 
 const char *vcpu_state_name(enum vcpu_state s);
+
+/* One exit of why, handled in ticks of the host counter. */
+static inline void vcpu_count_exit(struct vcpu *v, enum vcpu_exit_reason why, uint64_t ticks)
+{
+	v->exit_stats.count[why]++;
+	v->exit_stats.ticks[why] += ticks;
+}
+
+/* Exits so far, of every kind. */
+uint64_t vcpu_exits(const struct vcpu *v);
 
 #endif

@@ -54,6 +54,10 @@ struct arch_vgic_state {
 	uint64_t vmcr, apr;
 	uint64_t apr0;            /* GICv3: Group 0 active priorities (ICH_AP0R0_EL2) */
 	unsigned nr;
+	/* Is the last flush out of date while the list registers are empty? (vgic_hw_enter) */
+	const uint32_t *model_notes;   /* the model's count of changes for this vCPU... */
+	uint32_t notes;                /* ...and what it was at that flush */
+	bool resample_vtimer;          /* the host vtimer interrupt was left silenced */
 	struct vgic_lr lrs[VGIC_MAX_LRS];
 };
 
@@ -62,6 +66,7 @@ struct arch_vcpu {
 	struct guest_sysregs sys;
 	struct guest_fpregs fp;
 	bool fp_used;             /* the guest touched FP/SIMD since reset */
+	bool fp_in_regs;          /* its FP/SIMD values are in its CPU's registers, not in fp */
 	uint64_t hcr, vmpidr, vttbr;
 	uint64_t cntvoff;
 	uint64_t cntp_ctl, cntp_cval;    /* the emulated EL1 physical timer */
