@@ -300,9 +300,7 @@ enum vcpu_exit_reason arch_exit_quick(struct vcpu *v, bool *lrs_loaded)
 			return VCPU_EXIT_REASONS;
 		why = ESR_EC(esr) == ESR_EC_SMC64 ? VCPU_EXIT_SMC : VCPU_EXIT_HVC;
 		lrs_to_model(v, lrs_loaded);
-		if (why == VCPU_EXIT_SMC)
-			a->regs.pc += 4;        /* ELR points at the SMC itself */
-		a->regs.x[0] = guest_smccc_call(v, a->regs.x, why == VCPU_EXIT_SMC);
+		handle_smccc(v, why == VCPU_EXIT_SMC);
 		break;
 	case ESR_EC_SYS64:
 		why = VCPU_EXIT_SYSREG;
@@ -358,18 +356,13 @@ enum vcpu_exit_reason arch_vcpu_handle_exit(struct vcpu *v, int exit)
 	case ESR_EC_SMC64:
 		handle_smccc(v, true);
 		return VCPU_EXIT_SMC;
-	case ESR_EC_SYS64:
-		handle_sysreg(v, esr);
-		return VCPU_EXIT_SYSREG;
+	/* System registers and the first FP/SIMD use are always quick (arch_exit_quick): never here. */
 	case ESR_EC_DABT_LOW:
 		handle_dabt(v, esr);
 		return VCPU_EXIT_MMIO;
 	case ESR_EC_IABT_LOW:
 		handle_iabt(v);
 		return VCPU_EXIT_IABT;
-	case ESR_EC_FP:
-		a->fp_used = true;              /* loaded on the next entry */
-		return VCPU_EXIT_FP;
 	case ESR_EC_SVE:
 	default:
 		guest_log_unhandled(v, "exception class %#llx (ESR %#llx) at pc %#llx: UNDEFINED",
