@@ -337,7 +337,7 @@ static void reset_vcpus(struct guest *g)
 		arch_vcpu_reset(v->arch, i, g->vmid, &g->s2);
 		v->arch->cntvoff = g->cntvoff;
 		v->power = i == 0 ? VCPU_POWER_ON : VCPU_POWER_OFF;
-		crash_watch_reset(&g->crash_watch[i]);
+		crash_watch_reset(&v->crash_watch);
 	}
 	g->crash_pending = NULL;
 	/* arm64 boot protocol: x0 = DTB, x1-x3 = 0, at the entry point. */
@@ -939,16 +939,14 @@ static struct emu_device *device_at(struct guest *g, uint64_t ipa)
 	return NULL;
 }
 
-bool guest_mmio_claims(struct vcpu *v, uint64_t ipa)
+struct emu_device *guest_mmio_device(struct vcpu *v, uint64_t ipa)
 {
-	return device_at(v->guest, ipa) != NULL;
+	return device_at(v->guest, ipa);
 }
 
-int guest_mmio_access(struct vcpu *v, uint64_t ipa, bool write, unsigned size, uint64_t *data)
+int guest_mmio_access(struct emu_device *d, uint64_t ipa, bool write, unsigned size, uint64_t *data)
 {
-	struct emu_device *d = device_at(v->guest, ipa);
-
-	if (!d || ipa - d->ipa > d->size - size)
+	if (ipa - d->ipa > d->size - size)
 		return -1;
 	if (write) {
 		d->writes++;

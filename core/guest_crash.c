@@ -15,7 +15,7 @@
 
 static struct crash_watch *watch_of(struct vcpu *v)
 {
-	return &v->guest->crash_watch[v->index];
+	return &v->crash_watch;
 }
 
 void guest_watch_exit(struct vcpu *v, bool irq)

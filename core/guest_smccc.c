@@ -97,7 +97,7 @@ static uint64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 	return len;
 }
 
-static uint64_t psci_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
+static __attribute__((noinline)) uint64_t psci_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
 {
 	struct vcpu *t;
 
@@ -136,7 +136,8 @@ static uint64_t psci_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
 	}
 }
 
-static uint64_t mantle_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
+/* Out of line, as psci_call: the dispatcher below stays a frameless tail call. */
+static __attribute__((noinline)) uint64_t mantle_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
 {
 	switch (fid) {
 	case MANTLE_HC_VERSION:
@@ -150,7 +151,7 @@ static uint64_t mantle_call(struct vcpu *v, uint32_t fid, const uint64_t args[4]
 	}
 }
 
-uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4], bool smc)
+uint64_t guest_smccc_call(struct vcpu *v, const uint64_t args[4])
 {
 	uint32_t fid = (uint32_t)args[0];
 

@@ -130,7 +130,7 @@ uint64_t vcpu_exits(const struct vcpu *v)
 	uint64_t n = 0;
 
 	for (unsigned i = 0; i < VCPU_EXIT_REASONS; i++)
-		n += v->exit_stats.count[i];
+		n += v->exit_stats.by_reason[i].count;
 	return n;
 }
 

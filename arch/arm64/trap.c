@@ -10,7 +10,7 @@
 #include <mantle/vcpu_exit.h>
 #include <vgic/vgic_emu.h>
 
-void vgic_hw_exit(struct vcpu *v);
+#include "vcpu_entry.h"
 
 bool ptimer_sysreg(struct vcpu *v, unsigned enc, bool read, uint64_t *val);
 
@@ -165,7 +165,8 @@ static uint64_t mdscr_access(struct vcpu *v, bool read, uint64_t val)
 	return val;
 }
 
-static void handle_sysreg(struct vcpu *v, uint64_t esr)
+/* Out of line, like emulate_mmio: the hypercall path keeps a small frame. */
+static __attribute__((noinline)) void handle_sysreg(struct vcpu *v, uint64_t esr)
 {
 	struct arch_vcpu *a = v->arch;
 	unsigned op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7;
@@ -213,14 +214,19 @@ static uint64_t fault_ipa(const struct arch_vcpu *a)
 	return ((a->regs.hpfar >> 4) << 12) | (a->regs.far & 0xfff);
 }
 
-/* Only translation faults name an IPA we might emulate (a ROM write is a permission fault). */
-static bool dabt_is_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
+/*
+ * The emulated device a data abort is for, or NULL. Only translation faults
+ * name an IPA we might emulate (a ROM write is a permission fault).
+ */
+static struct emu_device *dabt_mmio_device(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
-	return !esr_s1ptw(esr) && esr_is_translation_fault(esr) && guest_mmio_claims(v, ipa);
+	if (esr_s1ptw(esr) || !esr_is_translation_fault(esr))
+		return NULL;
+	return guest_mmio_device(v, ipa);
 }
 
-/* An access dabt_is_mmio accepted: decode it from the syndrome and hand it to the device. */
-static void emulate_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
+/* An access to d (dabt_mmio_device's): decode it from the syndrome and hand it to the device. */
+static __attribute__((noinline)) void emulate_mmio(struct vcpu *v, struct emu_device *d, uint64_t esr, uint64_t ipa)
 {
 	struct arch_vcpu *a = v->arch;
 	struct mmio_access acc;
@@ -234,7 +240,7 @@ static void emulate_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
 	}
 	if (acc.write)
 		data = mmio_store_value(&acc, reg_read(a, acc.reg));
-	if (guest_mmio_access(v, ipa, acc.write, acc.size, &data)) {
+	if (guest_mmio_access(d, ipa, acc.write, acc.size, &data)) {
 		arch_inject_dabt(v, a->regs.far, acc.write);
 		return;
 	}
@@ -247,12 +253,13 @@ static void handle_dabt(struct vcpu *v, uint64_t esr)
 {
 	struct arch_vcpu *a = v->arch;
 	uint64_t ipa = fault_ipa(a);
+	struct emu_device *d = dabt_mmio_device(v, esr, ipa);
 
-	if (!dabt_is_mmio(v, esr, ipa)) {
+	if (!d) {
 		guest_unhandled_abort(v, ipa, a->regs.far, (esr & ESR_WNR) != 0, false);
 		return;
 	}
-	emulate_mmio(v, esr, ipa);
+	emulate_mmio(v, d, esr, ipa);
 }
 
 static void handle_iabt(struct vcpu *v)
@@ -272,61 +279,96 @@ static void handle_smccc(struct vcpu *v, bool smc)
 	/* SMC returns to the SMC itself (ELR points at it); HVC to the next instruction. */
 	if (smc)
 		a->regs.pc += 4;
-	a->regs.x[0] = guest_smccc_call(v, a->regs.x, smc);
+	a->regs.x[0] = guest_smccc_call(v, a->regs.x);
 	guest_smccc_finish(v);
 }
 
-/* ---- quick exits: handled inside arch_vcpu_run's loop ----------------------- */
+/* ---- quick exits: handled on the spot, the guest re-entered from guest_entry.S ---- */
 
 /* The handler may read the vGIC model: what the guest did with the list registers goes in first. */
-static inline void lrs_to_model(struct vcpu *v, bool *lrs_loaded)
+static inline void lrs_to_model(struct vcpu *v)
 {
-	if (*lrs_loaded && v->arch->vgic.nr) {
+	if (v->arch->vgic.loaded && v->arch->vgic.nr)
 		vgic_hw_exit(v);
-		*lrs_loaded = false;
-	}
 }
 
-enum vcpu_exit_reason arch_exit_quick(struct vcpu *v, bool *lrs_loaded)
+/*
+ * A quick hypercall: answered on the spot (guest_smccc_is_quick), so
+ * guest_smccc_finish has nothing to apply (only CPU_OFF, a slow call, asks).
+ * None reads this vCPU's vGIC state, so the list registers stay as they are.
+ */
+static inline void quick_smccc(struct vcpu *v, bool smc)
 {
 	struct arch_vcpu *a = v->arch;
-	uint64_t esr = a->regs.esr;
+
+	if (smc)
+		a->regs.pc += 4;
+	a->regs.x[0] = guest_smccc_call(v, a->regs.x);
+}
+
+int arch_exit_fast(struct vcpu *v);
+
+/*
+ * Called by guest_entry.S on every synchronous exit, on the vCPU thread's
+ * stack with interrupts masked. A quick exit (hypercalls answered on the
+ * spot, system registers, emulated MMIO, the first FP/SIMD use: none
+ * blocks) is handled here and the guest re-entered from guest_entry.S
+ * (EXIT_REENTER), or, when the scheduler or the guest's state says stop,
+ * arch_vcpu_run returns (EXIT_SYNC_DONE). Anything else changes nothing
+ * and goes the full way (EXIT_SYNC).
+ */
+int arch_exit_fast(struct vcpu *v)
+{
+	struct arch_vcpu *a = v->arch;
+	uint64_t esr = a->regs.esr, t0;
 	enum vcpu_exit_reason why;
 
+	trap_fp_after_exit(a);
+	/* For the statistics only: no ISB to order the read. */
+	t0 = read_sysreg(cntpct_el0);
 	switch (ESR_EC(esr)) {
 	case ESR_EC_HVC64:
+		if (!guest_smccc_is_quick((uint32_t)a->regs.x[0]))
+			return EXIT_SYNC;
+		why = VCPU_EXIT_HVC;
+		quick_smccc(v, false);
+		break;
 	case ESR_EC_SMC64:
 		if (!guest_smccc_is_quick((uint32_t)a->regs.x[0]))
-			return VCPU_EXIT_REASONS;
-		why = ESR_EC(esr) == ESR_EC_SMC64 ? VCPU_EXIT_SMC : VCPU_EXIT_HVC;
-		lrs_to_model(v, lrs_loaded);
-		handle_smccc(v, why == VCPU_EXIT_SMC);
+			return EXIT_SYNC;
+		why = VCPU_EXIT_SMC;
+		quick_smccc(v, true);
 		break;
 	case ESR_EC_SYS64:
 		why = VCPU_EXIT_SYSREG;
-		lrs_to_model(v, lrs_loaded);
+		lrs_to_model(v);
 		handle_sysreg(v, esr);
 		break;
 	case ESR_EC_DABT_LOW: {
 		uint64_t ipa = fault_ipa(a);
+		struct emu_device *d = dabt_mmio_device(v, esr, ipa);
 
 		/* Emulated MMIO; an access nothing claims goes by the guest's on-abort policy. */
-		if (!dabt_is_mmio(v, esr, ipa))
-			return VCPU_EXIT_REASONS;
+		if (!d)
+			return EXIT_SYNC;
 		why = VCPU_EXIT_MMIO;
-		lrs_to_model(v, lrs_loaded);
-		emulate_mmio(v, esr, ipa);
+		lrs_to_model(v);
+		emulate_mmio(v, d, esr, ipa);
 		break;
 	}
 	case ESR_EC_FP:
 		why = VCPU_EXIT_FP;
-		a->fp_used = true;              /* loaded on the way back in */
+		a->fp_used = true;              /* loaded by prepare_entry */
 		break;
 	default:
-		return VCPU_EXIT_REASONS;
+		return EXIT_SYNC;
 	}
 	guest_watch_trap(v);
-	return why;
+	vcpu_count_exit(v, why, read_sysreg(cntpct_el0) - t0);
+	if (!guest_vcpu_may_reenter(v))
+		return EXIT_SYNC_DONE;
+	prepare_entry(v);
+	return EXIT_REENTER;
 }
 
 enum vcpu_exit_reason arch_vcpu_handle_exit(struct vcpu *v, int exit)

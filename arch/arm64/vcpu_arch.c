@@ -13,6 +13,7 @@
 #include <arch/irqflags.h>
 #include <arch/vcpu_arch.h>
 #include <arch/fpsimd_owner.h>
+#include "vcpu_entry.h"
 #include <mantle/irq.h>
 #include <mantle/vcpu_exit.h>
 #include <mantle/vcpu.h>
@@ -41,9 +42,7 @@ void vtimer_cpu_init(void);
 		    HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TLOR | HCR_RW)
 
 
-int __guest_enter(struct guest_gprs *regs);
-void vgic_hw_enter(struct vcpu *v);
-void vgic_hw_exit(struct vcpu *v);
+int __guest_enter(struct guest_gprs *regs, struct vcpu *v);
 void vgic_hw_init(void);
 void vgic_hw_cpu_init(void);
 
@@ -284,23 +283,9 @@ void arch_vcpu_load_el1(struct vcpu *v)
 	vtimer_loaded(v);
 }
 
-/*
- * With the list registers empty, the last flush listed all there was; it is
- * out of date once the model noted something for this vCPU since, or when
- * the host vtimer interrupt stayed silenced (only an exit's sampling of the
- * timer's output lets it through again).
- */
-static inline bool lrs_stale(const struct arch_vcpu *a)
-{
-	return a->vgic.nr == 0 &&
-	       (__atomic_load_n(a->vgic.model_notes, __ATOMIC_RELAXED) != a->vgic.notes ||
-		a->vgic.resample_vtimer);
-}
-
 int arch_vcpu_run(struct vcpu *v)
 {
 	struct arch_vcpu *a = v->arch;
-	bool has_vgic = v->guest->vgic != NULL, lrs_loaded = false;
 	irqflags_t flags = arch_irq_save();
 	int exit;
 
@@ -309,51 +294,31 @@ int arch_vcpu_run(struct vcpu *v)
 	write_sysreg(vttbr_el2, a->vttbr);
 	write_sysreg(vmpidr_el2, a->vmpidr);
 	for (;;) {
-		enum vcpu_exit_reason why;
 		uint64_t t0;
 
-		/* Back in: list registers and FP/SIMD as the last exit left them, or refilled. */
-		if (has_vgic && (!lrs_loaded || lrs_stale(a))) {
-			if (lrs_loaded)
-				vgic_hw_exit(v);
-			vgic_hw_enter(v);
-			lrs_loaded = true;
-		}
-		if (a->fp_used && !a->fp_in_regs)
-			fpsimd_guest_load(v);
-		/* A guest that never touched FP/SIMD traps on its first use (VCPU_EXIT_FP). */
-		write_sysreg(cptr_el2, a->fp_used ? CPTR_EL2_FREE : CPTR_EL2_TRAP_FP);
-
-		exit = __guest_enter(&a->regs);
-
-		/* Out: while the guest's FP/SIMD values are live, Mantle's own use of them traps. */
-		if (a->fp_used) {
-			write_sysreg(cptr_el2, CPTR_EL2_TRAP_FP);
-			isb();
-		}
-		/* For the statistics only: no ISB to order the read. */
-		t0 = read_sysreg(cntpct_el0);
-		if (exit == EXIT_SYNC) {
-			why = arch_exit_quick(v, &lrs_loaded);
-			if (why == VCPU_EXIT_REASONS)
-				break;
-		} else if (exit == EXIT_IRQ) {
-			if (lrs_loaded) {
-				vgic_hw_exit(v);
-				lrs_loaded = false;
-			}
-			irq_dispatch();
-			why = arch_vcpu_handle_exit(v, EXIT_IRQ);
-		} else {
+		prepare_entry(v);
+		/* Quick synchronous exits never come back here: arch_exit_fast re-enters. */
+		exit = __guest_enter(&a->regs, v);
+		if (exit == EXIT_SYNC_DONE) {
+			exit = ARCH_EXIT_HANDLED;
 			break;
 		}
-		vcpu_count_exit(v, why, read_sysreg(cntpct_el0) - t0);
+		if (exit == EXIT_SYNC)
+			break;          /* not quick: arch_exit_fast trapped FP/SIMD already */
+		trap_fp_after_exit(a);
+		if (exit != EXIT_IRQ)
+			break;
+		t0 = read_sysreg(cntpct_el0);
+		if (a->vgic.loaded)
+			vgic_hw_exit(v);
+		irq_dispatch();
+		vcpu_count_exit(v, arch_vcpu_handle_exit(v, EXIT_IRQ), read_sysreg(cntpct_el0) - t0);
 		if (!guest_vcpu_may_reenter(v)) {
 			exit = ARCH_EXIT_HANDLED;
 			break;
 		}
 	}
-	if (lrs_loaded)
+	if (a->vgic.loaded)
 		vgic_hw_exit(v);
 	fpsimd_guest_put(v);
 	arch_irq_restore(flags);

@@ -103,6 +103,7 @@ void vgic_hw_enter(struct vcpu *v)
 		      gv->model.vcpus[v->index].priv[VTIMER_INTID].active;
 	spin_unlock(&gv->lock);
 	a->vgic.nr = n;
+	a->vgic.loaded = true;
 	vtimer_before_entry(v, vtimer_busy);
 	a->vgic.resample_vtimer = !vtimer_ppi_open();
 
@@ -143,6 +144,7 @@ void vgic_hw_exit(struct vcpu *v)
 	unsigned n = a->vgic.nr;
 	bool busy;
 
+	a->vgic.loaded = false;
 	if (gv->model.version == 3) {
 		for (unsigned i = 0; i < n; i++) {
 			uint64_t val = 0, zero = 0;

@@ -266,8 +266,8 @@ static int cmd_guest_stats(int argc, char **argv)
 		uint64_t n = 0, ticks = 0;
 
 		for (unsigned i = 0; i < g->nr_vcpus; i++) {
-			n += g->vcpus[i]->exit_stats.count[r];
-			ticks += g->vcpus[i]->exit_stats.ticks[r];
+			n += g->vcpus[i]->exit_stats.by_reason[r].count;
+			ticks += g->vcpus[i]->exit_stats.by_reason[r].ticks;
 		}
 		all += n;
 		all_ticks += ticks;
@@ -282,7 +282,7 @@ static int cmd_guest_stats(int argc, char **argv)
 		uint64_t n = 0;
 
 		for (unsigned r = 0; r < VCPU_EXIT_REASONS; r++)
-			n += g->vcpus[i]->exit_stats.count[r];
+			n += g->vcpus[i]->exit_stats.by_reason[r].count;
 		printf("vcpu%-4u %12llu exits, %llu us run\n", i, (unsigned long long)n,
 		       (unsigned long long)(g->vcpus[i]->runtime_ns / 1000));
 	}

@@ -56,7 +56,6 @@ struct guest {
 	unsigned crashes;
 	char last_crash[160];            /* "vcpu0: watchdog": who crashed last, and why */
 	const char *volatile crash_pending;   /* raised off the vCPUs (guest_crash_async) */
-	struct crash_watch crash_watch[GUEST_MAX_VCPUS];
 	unsigned unhandled_logged;       /* rate limit for guest_log_unhandled */
 	uint64_t entry_ipa, dtb_ipa, initrd_ipa, initrd_size;
  	struct vserial *console;
@@ -92,12 +91,13 @@ size_t guest_region_align_pages(uint64_t ipa, uint64_t size);
 
 /* ---- called from the arch exit handlers on the vCPU's own thread ---- */
 /* x: the caller's x0..x3 (function ID and arguments). Returns what goes in x0. */
-uint64_t guest_smccc_call(struct vcpu *v, const uint64_t x[4], bool smc);
+uint64_t guest_smccc_call(struct vcpu *v, const uint64_t x[4]);
 /* After the call's result is in the vCPU's registers: apply a CPU_OFF. */
 void guest_smccc_finish(struct vcpu *v);
-bool guest_mmio_claims(struct vcpu *v, uint64_t ipa);
-/* 0, or -1 when the device refused the access (the guest gets an abort). */
-int guest_mmio_access(struct vcpu *v, uint64_t ipa, bool write, unsigned size, uint64_t *data);
+/* The emulated device of v's guest whose window holds ipa, or NULL. */
+struct emu_device *guest_mmio_device(struct vcpu *v, uint64_t ipa);
+/* An access to d (guest_mmio_device's): 0, or -1 when it refused it (the guest gets an abort). */
+int guest_mmio_access(struct emu_device *d, uint64_t ipa, bool write, unsigned size, uint64_t *data);
 /* An access no region or device covers: per the guest's on-abort policy. */
 void guest_unhandled_abort(struct vcpu *v, uint64_t ipa, uint64_t va, bool write, bool insn);
 void guest_vcpu_wfi(struct vcpu *v);

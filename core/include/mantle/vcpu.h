@@ -11,6 +11,7 @@
 #include <libs/list.h>
 #include <arch/context.h>
 #include <mantle/timer_queue.h>
+#include <mantle/crash_watch.h>
 
 enum vcpu_state {
 	VCPU_READY,      /* on its CPU's run queue */
@@ -39,9 +40,14 @@ enum vcpu_exit_reason {
 
 extern const char *const vcpu_exit_reason_name[VCPU_EXIT_REASONS];
 
+/* Side by side, so that counting an exit is one load and one store of a pair. */
+struct vcpu_exit_count {
+	uint64_t count;
+	uint64_t ticks;         /* host counter ticks spent handling them */
+};
+
 struct vcpu_exit_stats {
-	uint64_t count[VCPU_EXIT_REASONS];
-	uint64_t ticks[VCPU_EXIT_REASONS];      /* host counter ticks spent handling them */
+	struct vcpu_exit_count by_reason[VCPU_EXIT_REASONS];
 };
 
 
@@ -70,6 +76,7 @@ struct vcpu {
 	volatile bool in_wfi;
 	bool off_requested;            /* PSCI CPU_OFF seen, applied when the exit is done */
 	struct vcpu_exit_stats exit_stats;
+	struct crash_watch crash_watch;  /* the exception-loop detector's view of it */
 	struct timer_event timer_wake;   /* follows the vtimer while the vCPU's state is off the CPU */
 	struct timer_event ptimer_event; /* deadline of the emulated EL1 physical timer */
 	/* accounting */
@@ -114,8 +121,10 @@ const char *vcpu_state_name(enum vcpu_state s);
 /* One exit of why, handled in ticks of the host counter. */
 static inline void vcpu_count_exit(struct vcpu *v, enum vcpu_exit_reason why, uint64_t ticks)
 {
-	v->exit_stats.count[why]++;
-	v->exit_stats.ticks[why] += ticks;
+	struct vcpu_exit_count *c = &v->exit_stats.by_reason[why];
+
+	c->count++;
+	c->ticks += ticks;
 }
 
 /* Exits so far, of every kind. */

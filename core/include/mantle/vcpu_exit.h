@@ -30,7 +30,7 @@ static inline bool guest_smccc_is_quick(uint32_t fid)
 /* An exit other than an interrupt, for the exception-loop detector. */
 static inline void guest_watch_trap(struct vcpu *v)
 {
-	crash_watch_trap(&v->guest->crash_watch[v->index]);
+	crash_watch_trap(&v->crash_watch);
 }
 
 /*

@@ -18,20 +18,12 @@ unsigned arch_guest_ipa_bits(void);
 void arch_vcpu_reset(struct arch_vcpu *a, unsigned index, uint16_t vmid, const struct stage2 *s2);
 /*
  * Enter the guest until an exit needs more than a quick handler (see
- * arch_exit_is_quick) or the scheduler or guest state says stop; returns
+ * arch_exit_fast in trap.c) or the scheduler or guest state says stop; returns
  * that exit's EXIT_*, for arch_vcpu_handle_exit, or ARCH_EXIT_HANDLED when
  * it was handled already. Call with interrupts enabled (thread context).
  */
 #define ARCH_EXIT_HANDLED (-1)
 int arch_vcpu_run(struct vcpu *v);
-/*
- * The quick exits arch_vcpu_run handles in its loop: hypercalls answered on
- * the spot, system registers, emulated MMIO, the first FP/SIMD use. None
- * blocks. Handles the synchronous exit in v's registers if it is one (list
- * registers still loaded, *lrs_loaded, are read back into the model first)
- * and returns its class; VCPU_EXIT_REASONS, having changed nothing, if not.
- */
-enum vcpu_exit_reason arch_exit_quick(struct vcpu *v, bool *lrs_loaded);
 /* Make this CPU's EL1 registers v's (saving whoever's they were). IRQs masked. */
 void arch_vcpu_load_el1(struct vcpu *v);
 /* A guest's view of an ID register (op0=3, op1=0, CRn=0): hidden features cleared. */

@@ -13,6 +13,9 @@
 #define EXIT_SYNC       0
 #define EXIT_IRQ        1
 #define EXIT_SERROR     2
+/* arch_exit_fast's answers besides EXIT_SYNC (not a quick exit: handle it in full). */
+#define EXIT_SYNC_DONE  3   /* handled; leave the run loop all the same */
+#define EXIT_REENTER    4   /* handled; straight back into the guest */
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -54,6 +57,7 @@ struct arch_vgic_state {
 	uint64_t vmcr, apr;
 	uint64_t apr0;            /* GICv3: Group 0 active priorities (ICH_AP0R0_EL2) */
 	unsigned nr;
+	bool loaded;              /* the list registers hold this state (inside arch_vcpu_run) */
 	/* Is the last flush out of date while the list registers are empty? (vgic_hw_enter) */
 	const uint32_t *model_notes;   /* the model's count of changes for this vCPU... */
 	uint32_t notes;                /* ...and what it was at that flush */
