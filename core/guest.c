@@ -338,6 +338,7 @@ static void reset_vcpus(struct guest *g)
 		v->arch->cntvoff = g->cntvoff;
 		v->power = i == 0 ? VCPU_POWER_ON : VCPU_POWER_OFF;
 		crash_watch_reset(&v->crash_watch);
+		v->mmio_last = NULL;
 	}
 	g->crash_pending = NULL;
 	/* arm64 boot protocol: x0 = DTB, x1-x3 = 0, at the entry point. */
@@ -939,9 +940,20 @@ static struct emu_device *device_at(struct guest *g, uint64_t ipa)
 	return NULL;
 }
 
+/*
+ * Devices never overlap and live as long as the guest's vCPUs, so the one
+ * v last reached is the answer whenever its window holds ipa.
+ */
 struct emu_device *guest_mmio_device(struct vcpu *v, uint64_t ipa)
 {
-	return device_at(v->guest, ipa);
+	struct emu_device *d = v->mmio_last;
+
+	if (d && ipa - d->ipa < d->size)
+		return d;
+	d = device_at(v->guest, ipa);
+	if (d)
+		v->mmio_last = d;
+	return d;
 }
 
 int guest_mmio_access(struct emu_device *d, uint64_t ipa, bool write, unsigned size, uint64_t *data)

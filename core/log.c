@@ -62,8 +62,9 @@ static int stdout_put(char c, FILE *f)
 }
 
 static FILE console_file = FDEV_SETUP_STREAM(stdout_put, NULL, NULL, _FDEV_SETUP_WRITE);
-FILE *const stdout = &console_file;
-FILE *const stderr = &console_file;
+/* Referenced from picolibc only: kept visible for a link-time-optimized build. */
+FILE *const stdout __attribute__((used, externally_visible)) = &console_file;
+FILE *const stderr __attribute__((used, externally_visible)) = &console_file;
 
 void log_write(const char *s, size_t len)
 {

@@ -41,6 +41,7 @@ struct pl011_state {
 	struct vserial *port;
 	uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr;
 	uint32_t icr_cleared;      /* interrupt bits the guest cleared and that have not re-fired */
+	bool irq_level;            /* the interrupt output as the vGIC last heard it */
 };
 
 static uint32_t raw_status(struct pl011_state *s)
@@ -52,11 +53,19 @@ static uint32_t raw_status(struct pl011_state *s)
 	return ris & ~s->icr_cleared;
 }
 
-/* The interrupt output: any raw status bit the guest has unmasked. Call with s->lock held. */
+/*
+ * The interrupt output: any raw status bit the guest has unmasked. Only a
+ * change goes to the vGIC (its lock is not taken on every register access).
+ * Call with s->lock held.
+ */
 static void update_irq(struct pl011_state *s)
 {
-	if (s->dev->irq)
-		guest_vgic_set_line(s->dev->guest, 0, s->dev->irq, (raw_status(s) & s->imsc) != 0);
+	bool level = (raw_status(s) & s->imsc) != 0;
+
+	if (!s->dev->irq || level == s->irq_level)
+		return;
+	s->irq_level = level;
+	guest_vgic_set_line(s->dev->guest, 0, s->dev->irq, level);
 }
 
 static void input_arrived(void *ctx)
@@ -157,6 +166,7 @@ static void pl011_reset(struct emu_device *d)
 	s->cr = 0x300;
 	s->ifls = 0x12;
 	s->icr_cleared = 0;
+	s->irq_level = false;      /* the guest's vGIC is reset with it */
 }
 
 static void pl011_destroy(struct emu_device *d)

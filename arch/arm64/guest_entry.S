@@ -38,7 +38,14 @@ __guest_enter:
 /* Entered from the vectors: the guest's registers into regs; leaves sp at [regs, v]. */
 	.macro	guest_save
 	stp	x0, x1, [sp, #-16]!
+	mrs	x1, esr_el2
+	guest_save_rest
+	.endm
+
+	/* The rest of guest_save, with the guest's x0/x1 pushed and x1 = ESR_EL2. */
+	.macro	guest_save_rest
 	ldr	x0, [sp, #16]			/* regs */
+	str	x1, [x0, #GREGS_ESR]
 	stp_x2_x29 x0
 	str	x30, [x0, #GREGS_X(30)]
 	ldp	x2, x3, [sp], #16
@@ -46,11 +53,9 @@ __guest_enter:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #GREGS_PC]
-	mrs	x2, esr_el2
-	mrs	x3, far_el2
-	stp	x2, x3, [x0, #GREGS_ESR]
-	mrs	x2, hpfar_el2
-	str	x2, [x0, #GREGS_HPFAR]
+	mrs	x2, far_el2
+	mrs	x3, hpfar_el2
+	stp	x2, x3, [x0, #GREGS_FAR]
 	.endm
 
 	/* Back to __guest_enter's caller with x0 = the exit. */
@@ -67,7 +72,12 @@ __guest_enter:
 
 	.global	__guest_exit_sync
 __guest_exit_sync:
-	guest_save
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, esr_el2
+	lsr	x0, x1, #27
+	cmp	x0, #0xb			/* EC 0x16 or 0x17: HVC64 or SMC64 */
+	b.eq	hypercall_exit
+	guest_save_rest
 	ldr	x0, [sp, #8]			/* v */
 	bl	arch_exit_fast
 	cmp	w0, #EXIT_REENTER
@@ -75,6 +85,57 @@ __guest_exit_sync:
 	ldr	x0, [sp]
 	guest_resume
 1:	guest_leave
+
+/*
+ * A hypercall's handlers read x0..x3 and write x0 (or another, stopped,
+ * vCPU's registers), and C code keeps x19..x29: those stay in the CPU
+ * unless the exit goes the full way. FAR and HPFAR mean nothing here.
+ */
+hypercall_exit:
+	ldr	x0, [sp, #16]			/* regs */
+	str	x1, [x0, #GREGS_ESR]
+	stp	x2, x3, [x0, #GREGS_X(2)]
+	stp	x4, x5, [x0, #GREGS_X(4)]
+	stp	x6, x7, [x0, #GREGS_X(6)]
+	stp	x8, x9, [x0, #GREGS_X(8)]
+	stp	x10, x11, [x0, #GREGS_X(10)]
+	stp	x12, x13, [x0, #GREGS_X(12)]
+	stp	x14, x15, [x0, #GREGS_X(14)]
+	stp	x16, x17, [x0, #GREGS_X(16)]
+	str	x18, [x0, #GREGS_X(18)]
+	str	x30, [x0, #GREGS_X(30)]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #GREGS_X(0)]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #GREGS_PC]
+	ldr	x0, [sp, #8]			/* v */
+	bl	arch_exit_fast
+	ldr	x1, [sp]			/* regs */
+	cmp	w0, #EXIT_REENTER
+	b.ne	2f
+	ldp	x2, x3, [x1, #GREGS_PC]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x2, x3, [x1, #GREGS_X(2)]
+	ldp	x4, x5, [x1, #GREGS_X(4)]
+	ldp	x6, x7, [x1, #GREGS_X(6)]
+	ldp	x8, x9, [x1, #GREGS_X(8)]
+	ldp	x10, x11, [x1, #GREGS_X(10)]
+	ldp	x12, x13, [x1, #GREGS_X(12)]
+	ldp	x14, x15, [x1, #GREGS_X(14)]
+	ldp	x16, x17, [x1, #GREGS_X(16)]
+	ldr	x18, [x1, #GREGS_X(18)]
+	ldr	x30, [x1, #GREGS_X(30)]
+	ldp	x0, x1, [x1, #GREGS_X(0)]
+	eret
+2:	stp	x19, x20, [x1, #GREGS_X(19)]
+	stp	x21, x22, [x1, #GREGS_X(21)]
+	stp	x23, x24, [x1, #GREGS_X(23)]
+	stp	x25, x26, [x1, #GREGS_X(25)]
+	stp	x27, x28, [x1, #GREGS_X(27)]
+	str	x29, [x1, #GREGS_X(29)]
+	guest_leave
 
 	.global	__guest_exit_irq
 __guest_exit_irq:

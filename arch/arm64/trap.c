@@ -218,15 +218,19 @@ static uint64_t fault_ipa(const struct arch_vcpu *a)
  * The emulated device a data abort is for, or NULL. Only translation faults
  * name an IPA we might emulate (a ROM write is a permission fault).
  */
-static struct emu_device *dabt_mmio_device(struct vcpu *v, uint64_t esr, uint64_t ipa)
+static inline __attribute__((always_inline)) struct emu_device *dabt_mmio_device(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
 	if (esr_s1ptw(esr) || !esr_is_translation_fault(esr))
 		return NULL;
 	return guest_mmio_device(v, ipa);
 }
 
-/* An access to d (dabt_mmio_device's): decode it from the syndrome and hand it to the device. */
-static __attribute__((noinline)) void emulate_mmio(struct vcpu *v, struct emu_device *d, uint64_t esr, uint64_t ipa)
+/*
+ * An access to d (dabt_mmio_device's): decode it from the syndrome and hand
+ * it to the device. No stack protector: it holds no array, only the two
+ * words whose addresses the decoder and the device model take.
+ */
+static __attribute__((noinline, no_stack_protector)) void emulate_mmio(struct vcpu *v, struct emu_device *d, uint64_t esr, uint64_t ipa)
 {
 	struct arch_vcpu *a = v->arch;
 	struct mmio_access acc;

@@ -124,6 +124,12 @@ void vgic_sync(struct vgic *v, unsigned idx, const struct vgic_lr *lrs, unsigned
 
 /* Register interfaces. offset is from the frame base; 0, or -1 for an access that aborts. */
 int vgic_dist_read(struct vgic *v, unsigned vcpu, uint64_t offset, unsigned size, uint64_t *val);
+/*
+ * The identification registers (GICD_TYPER, IIDR, PIDR2), fixed once the
+ * model exists: read without the model's lock. False, *val untouched, for
+ * any other offset or size (vgic_dist_read then has the last word).
+ */
+bool vgic_dist_read_fixed(const struct vgic *v, uint64_t offset, unsigned size, uint64_t *val);
 int vgic_dist_write(struct vgic *v, unsigned vcpu, uint64_t offset, unsigned size, uint64_t val);
 /* GICv3 redistributor region: offset from the first vCPU's frame. */
 int vgic_redist_read(struct vgic *v, uint64_t offset, unsigned size, uint64_t *val);

@@ -33,8 +33,13 @@ static unsigned accessing_vcpu(void)
 static int dist_read(struct emu_device *d, uint64_t off, unsigned size, uint64_t *val)
 {
 	struct guest_vgic *gv = d->priv;
-	irqflags_t f = spin_lock_irqsave(&gv->lock);
-	int r = vgic_dist_read(&gv->model, accessing_vcpu(), off, size, val);
+	irqflags_t f;
+	int r;
+
+	if (vgic_dist_read_fixed(&gv->model, off, size, val))
+		return 0;
+	f = spin_lock_irqsave(&gv->lock);
+	r = vgic_dist_read(&gv->model, accessing_vcpu(), off, size, val);
 	spin_unlock_irqrestore(&gv->lock, f);
 	return r;
 }

@@ -291,16 +291,11 @@ static bool size_ok(const struct vgic *v, uint64_t off, unsigned size)
 	return byte_ok && size == 1;
 }
 
-int vgic_dist_read(struct vgic *v, unsigned vcpu, uint64_t off, unsigned size, uint64_t *val)
+bool vgic_dist_read_fixed(const struct vgic *v, uint64_t off, unsigned size, uint64_t *val)
 {
-	bool are = v->version == 3;     /* affinity routing is always on for a vGICv3 */
-
-	*val = 0;
-	if (!size_ok(v, off, size) || vcpu >= v->nr_vcpus)
-		return -1;
-	if (off == GICD_CTLR) {
-		*val = v->ctlr | (v->version == 3 ? CTLR_ARE | CTLR_DS : 0);
-	} else if (off == GICD_TYPER) {
+	if (size != 4)
+		return false;
+	if (off == GICD_TYPER) {
 		*val = (VGIC_NR_IRQS / 32 - 1) | ((v->nr_vcpus - 1) << 5);
 		if (v->version == 3)
 			*val |= 9u << 19;        /* IDbits: 10-bit INTIDs */
@@ -308,6 +303,23 @@ int vgic_dist_read(struct vgic *v, unsigned vcpu, uint64_t off, unsigned size, u
 		*val = IIDR_MANTLE;
 	} else if ((v->version == 2 && off == GICD_PIDR2_V2) || (v->version == 3 && off == GICD_PIDR2_V3)) {
 		*val = v->version << 4;       /* ArchRev */
+	} else {
+		return false;
+	}
+	return true;
+}
+
+int vgic_dist_read(struct vgic *v, unsigned vcpu, uint64_t off, unsigned size, uint64_t *val)
+{
+	bool are = v->version == 3;     /* affinity routing is always on for a vGICv3 */
+
+	*val = 0;
+	if (!size_ok(v, off, size) || vcpu >= v->nr_vcpus)
+		return -1;
+	if (vgic_dist_read_fixed(v, off, size, val)) {
+		/* identification: fixed at creation */
+	} else if (off == GICD_CTLR) {
+		*val = v->ctlr | (v->version == 3 ? CTLR_ARE | CTLR_DS : 0);
 	} else if (v->version == 2 && off >= GICD_ITARGETSR && off < GICD_ITARGETSR + VGIC_NR_IRQS) {
 		*val = byte_regs_read(v, vcpu, (uint32_t)(off - GICD_ITARGETSR), size, true, false);
 	} else if (v->version == 2 && off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 0x10) {

@@ -270,6 +270,30 @@ static void guest_handles_one(unsigned vcpu, uint32_t intid)
 /* Flush ordering                                                          */
 /* ====================================================================== */
 
+/* The lock-free identification reads agree with the full register model and claim nothing else. */
+static void test_fixed_dist_reads_match_the_model_and_claim_only_id_registers(void **state)
+{
+	static const struct { unsigned version; uint64_t pidr2; } gics[] = { { 2, 0x0FE8 }, { 3, 0xFFE8 } };
+
+	for (unsigned k = 0; k < 2; k++) {
+		const uint64_t fixed[] = { GICD_TYPER, GICD_IIDR, gics[k].pidr2 };
+		uint64_t a, b;
+
+		init(gics[k].version, 3);
+		for (unsigned i = 0; i < 3; i++) {
+			a = b = 0xdead;
+			assert_true(vgic_dist_read_fixed(&g, fixed[i], 4, &a));
+			assert_int_equal(vgic_dist_read(&g, 0, fixed[i], 4, &b), 0);
+			assert_int_equal(a, b);
+			assert_false(vgic_dist_read_fixed(&g, fixed[i], 1, &a));
+		}
+		a = 0xdead;
+		assert_false(vgic_dist_read_fixed(&g, GICD_CTLR, 4, &a));      /* the guest writes it */
+		assert_false(vgic_dist_read_fixed(&g, 0x100, 4, &a));          /* ISENABLER0: state */
+		assert_int_equal(a, 0xdead);
+	}
+}
+
 static void test_flush_of_nothing_pending_is_empty(void **state)
 {
 	init(3, 2);
@@ -2125,6 +2149,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		/* flush ordering */
+		cmocka_unit_test(test_fixed_dist_reads_match_the_model_and_claim_only_id_registers),
 		cmocka_unit_test(test_flush_of_nothing_pending_is_empty),
 		cmocka_unit_test(test_notes_count_every_change_a_vcpu_could_take),
 		cmocka_unit_test(test_flush_puts_active_first_then_lower_priority_value_then_lower_intid),

@@ -22,6 +22,7 @@ enum vcpu_state {
 
 struct guest;
 struct arch_vcpu;
+struct emu_device;
 
 /* Why a guest vCPU left the guest, as counted for `guest stats`. */
 enum vcpu_exit_reason {
@@ -77,6 +78,8 @@ struct vcpu {
 	bool off_requested;            /* PSCI CPU_OFF seen, applied when the exit is done */
 	struct vcpu_exit_stats exit_stats;
 	struct crash_watch crash_watch;  /* the exception-loop detector's view of it */
+	/* The device its last emulated MMIO access went to: loops poll one device (guest_mmio_device). */
+	struct emu_device *mmio_last;
 	struct timer_event timer_wake;   /* follows the vtimer while the vCPU's state is off the CPU */
 	struct timer_event ptimer_event; /* deadline of the emulated EL1 physical timer */
 	/* accounting */
