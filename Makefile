@@ -174,6 +174,7 @@ INCLUDES := -Iarch/arm64/include -Icore/include -Ilibs/include -Idrivers/include
 # -fbuiltin: freestanding, but memset/memcpy of a known small size still
 # become a few stores inline (general registers only) instead of a call.
 # snprintf truncating a name to its buffer is intended: no warning for it.
+# No frame pointers: nothing walks them (gdb unwinds from the DWARF frame info).
 # Link-time optimization: exit paths cross core/, arch/ and emulators/, and
 # inlining across them shortens every one (make bench: 10-25%).
 HV_LTO ?= -flto
@@ -181,7 +182,7 @@ HV_LTO ?= -flto
 HV_MARCH ?= armv8-a
 HV_CFLAGS := --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-std=gnu11 -O2 -g -march=$(HV_MARCH) -ffreestanding -fbuiltin -mgeneral-regs-only \
-	-mno-outline-atomics -fno-pic -fno-pie -fno-common -fno-omit-frame-pointer \
+	-mno-outline-atomics -fno-pic -fno-pie -fno-common -fomit-frame-pointer \
 	-fstack-protector-strong -ffunction-sections -fdata-sections \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -include autoconf.h $(INCLUDES) -MMD -MP
 

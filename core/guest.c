@@ -940,17 +940,10 @@ static struct emu_device *device_at(struct guest *g, uint64_t ipa)
 	return NULL;
 }
 
-/*
- * Devices never overlap and live as long as the guest's vCPUs, so the one
- * v last reached is the answer whenever its window holds ipa.
- */
-struct emu_device *guest_mmio_device(struct vcpu *v, uint64_t ipa)
+struct emu_device *guest_mmio_device_lookup(struct vcpu *v, uint64_t ipa)
 {
-	struct emu_device *d = v->mmio_last;
+	struct emu_device *d = device_at(v->guest, ipa);
 
-	if (d && ipa - d->ipa < d->size)
-		return d;
-	d = device_at(v->guest, ipa);
 	if (d)
 		v->mmio_last = d;
 	return d;

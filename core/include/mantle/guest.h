@@ -16,6 +16,7 @@
 #include <mantle/guest_config.h>
 #include <mantle/emulator.h>
 #include <mantle/crash_watch.h>
+#include <mantle/vcpu.h>
 
 struct vcpu;
 struct vserial;
@@ -94,8 +95,21 @@ size_t guest_region_align_pages(uint64_t ipa, uint64_t size);
 uint64_t guest_smccc_call(struct vcpu *v, const uint64_t x[4]);
 /* After the call's result is in the vCPU's registers: apply a CPU_OFF. */
 void guest_smccc_finish(struct vcpu *v);
-/* The emulated device of v's guest whose window holds ipa, or NULL. */
-struct emu_device *guest_mmio_device(struct vcpu *v, uint64_t ipa);
+/* The emulated device of v's guest whose window holds ipa, or NULL (a lookup by address). */
+struct emu_device *guest_mmio_device_lookup(struct vcpu *v, uint64_t ipa);
+/*
+ * The same, first trying the device of v's last access: devices never
+ * overlap and live as long as the guest's vCPUs, and polling loops hit one
+ * device. Inline: every MMIO exit asks.
+ */
+static inline struct emu_device *guest_mmio_device(struct vcpu *v, uint64_t ipa)
+{
+	struct emu_device *d = v->mmio_last;
+
+	if (d && ipa - d->ipa < d->size)
+		return d;
+	return guest_mmio_device_lookup(v, ipa);
+}
 /* An access to d (guest_mmio_device's): 0, or -1 when it refused it (the guest gets an abort). */
 int guest_mmio_access(struct emu_device *d, uint64_t ipa, bool write, unsigned size, uint64_t *data);
 /* An access no region or device covers: per the guest's on-abort policy. */
