@@ -94,14 +94,7 @@ __guest_exit_sync:
 hypercall_exit:
 	ldr	x0, [sp, #16]			/* regs */
 	str	x1, [x0, #GREGS_ESR]
-	stp	x2, x3, [x0, #GREGS_X(2)]
-	stp	x4, x5, [x0, #GREGS_X(4)]
-	stp	x6, x7, [x0, #GREGS_X(6)]
-	stp	x8, x9, [x0, #GREGS_X(8)]
-	stp	x10, x11, [x0, #GREGS_X(10)]
-	stp	x12, x13, [x0, #GREGS_X(12)]
-	stp	x14, x15, [x0, #GREGS_X(14)]
-	stp	x16, x17, [x0, #GREGS_X(16)]
+	stp_x2_x17 x0
 	str	x18, [x0, #GREGS_X(18)]
 	str	x30, [x0, #GREGS_X(30)]
 	ldp	x2, x3, [sp], #16
@@ -117,14 +110,7 @@ hypercall_exit:
 	ldp	x2, x3, [x1, #GREGS_PC]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	ldp	x2, x3, [x1, #GREGS_X(2)]
-	ldp	x4, x5, [x1, #GREGS_X(4)]
-	ldp	x6, x7, [x1, #GREGS_X(6)]
-	ldp	x8, x9, [x1, #GREGS_X(8)]
-	ldp	x10, x11, [x1, #GREGS_X(10)]
-	ldp	x12, x13, [x1, #GREGS_X(12)]
-	ldp	x14, x15, [x1, #GREGS_X(14)]
-	ldp	x16, x17, [x1, #GREGS_X(16)]
+	ldp_x2_x17 x1
 	ldr	x18, [x1, #GREGS_X(18)]
 	ldr	x30, [x1, #GREGS_X(30)]
 	ldp	x0, x1, [x1, #GREGS_X(0)]

@@ -276,7 +276,8 @@ static void handle_iabt(struct vcpu *v)
 
 /* ---- calls ----------------------------------------------------------------- */
 
-static void handle_smccc(struct vcpu *v, bool smc)
+/* The call in x0..x3, its result to x0. */
+static inline void smccc_call(struct vcpu *v, bool smc)
 {
 	struct arch_vcpu *a = v->arch;
 
@@ -284,6 +285,11 @@ static void handle_smccc(struct vcpu *v, bool smc)
 	if (smc)
 		a->regs.pc += 4;
 	a->regs.x[0] = guest_smccc_call(v, a->regs.x);
+}
+
+static void handle_smccc(struct vcpu *v, bool smc)
+{
+	smccc_call(v, smc);
 	guest_smccc_finish(v);
 }
 
@@ -294,20 +300,6 @@ static inline void lrs_to_model(struct vcpu *v)
 {
 	if (v->arch->vgic.loaded && v->arch->vgic.nr)
 		vgic_hw_exit(v);
-}
-
-/*
- * A quick hypercall: answered on the spot (guest_smccc_is_quick), so
- * guest_smccc_finish has nothing to apply (only CPU_OFF, a slow call, asks).
- * None reads this vCPU's vGIC state, so the list registers stay as they are.
- */
-static inline void quick_smccc(struct vcpu *v, bool smc)
-{
-	struct arch_vcpu *a = v->arch;
-
-	if (smc)
-		a->regs.pc += 4;
-	a->regs.x[0] = guest_smccc_call(v, a->regs.x);
 }
 
 int arch_exit_fast(struct vcpu *v);
@@ -332,16 +324,16 @@ int arch_exit_fast(struct vcpu *v)
 	t0 = read_sysreg(cntpct_el0);
 	switch (ESR_EC(esr)) {
 	case ESR_EC_HVC64:
-		if (!guest_smccc_is_quick((uint32_t)a->regs.x[0]))
-			return EXIT_SYNC;
-		why = VCPU_EXIT_HVC;
-		quick_smccc(v, false);
-		break;
 	case ESR_EC_SMC64:
+		/*
+		 * A quick call: guest_smccc_finish has nothing to apply (only
+		 * CPU_OFF, a slow call, asks), and none reads this vCPU's vGIC
+		 * state, so the list registers stay as they are.
+		 */
 		if (!guest_smccc_is_quick((uint32_t)a->regs.x[0]))
 			return EXIT_SYNC;
-		why = VCPU_EXIT_SMC;
-		quick_smccc(v, true);
+		why = ESR_EC(esr) == ESR_EC_SMC64 ? VCPU_EXIT_SMC : VCPU_EXIT_HVC;
+		smccc_call(v, why == VCPU_EXIT_SMC);
 		break;
 	case ESR_EC_SYS64:
 		why = VCPU_EXIT_SYSREG;
@@ -402,7 +394,7 @@ enum vcpu_exit_reason arch_vcpu_handle_exit(struct vcpu *v, int exit)
 	case ESR_EC_SMC64:
 		handle_smccc(v, true);
 		return VCPU_EXIT_SMC;
-	/* System registers and the first FP/SIMD use are always quick (arch_exit_quick): never here. */
+	/* System registers and the first FP/SIMD use are always quick (arch_exit_fast): never here. */
 	case ESR_EC_DABT_LOW:
 		handle_dabt(v, esr);
 		return VCPU_EXIT_MMIO;

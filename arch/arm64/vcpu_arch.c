@@ -2,10 +2,11 @@
  * The arch side of running a guest vCPU. EL1 system registers move lazily:
  * only guest vCPUs use them, so they change hands only when a different
  * guest vCPU runs on this CPU. Exits that need no more than a quick handler
- * (hypercalls, system registers, emulated MMIO) and host interrupts are
- * handled inside arch_vcpu_run with the vCPU still loaded: its FP/SIMD
- * registers stay in the CPU (fpsimd_owner.c) and its list registers are
- * refilled only when the vGIC changed for it.
+ * (hypercalls, system registers, emulated MMIO) are handled by
+ * arch_exit_fast (trap.c) and host interrupts by arch_vcpu_run's loop, both
+ * with the vCPU still loaded: its FP/SIMD registers stay in the CPU
+ * (fpsimd_owner.c) and its list registers are refilled only when the vGIC
+ * changed for it.
  */
 #include <string.h>
 #include <arch/sysreg.h>

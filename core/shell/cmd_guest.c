@@ -279,11 +279,7 @@ static int cmd_guest_stats(int argc, char **argv)
 	printf("%-8s %12llu %14llu\n", "total", (unsigned long long)all,
 	       (unsigned long long)(all_ticks * 1000000 / freq));
 	for (unsigned i = 0; i < g->nr_vcpus; i++) {
-		uint64_t n = 0;
-
-		for (unsigned r = 0; r < VCPU_EXIT_REASONS; r++)
-			n += g->vcpus[i]->exit_stats.by_reason[r].count;
-		printf("vcpu%-4u %12llu exits, %llu us run\n", i, (unsigned long long)n,
+		printf("vcpu%-4u %12llu exits, %llu us run\n", i, (unsigned long long)vcpu_exits(g->vcpus[i]),
 		       (unsigned long long)(g->vcpus[i]->runtime_ns / 1000));
 	}
 	return 0;

@@ -51,7 +51,6 @@ struct vcpu_exit_stats {
 	struct vcpu_exit_count by_reason[VCPU_EXIT_REASONS];
 };
 
-
 struct vcpu {
 	struct arch_context ctx;
 	char name[32];

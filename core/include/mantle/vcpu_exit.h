@@ -1,7 +1,8 @@
 /*
- * What an exit fast path needs from core: the arch's run loop handles
- * quick exits without leaving the guest's loaded state, and asks these
- * on every one of them, so they are inline.
+ * What an exit fast path needs from core: the arch handles quick exits
+ * without leaving the guest's loaded state (arch_exit_fast, and the run
+ * loop for interrupts), and asks these on every one of them, so they are
+ * inline.
  */
 #ifndef MANTLE_VCPU_EXIT_H
 #define MANTLE_VCPU_EXIT_H
@@ -20,9 +21,11 @@
 static inline bool guest_smccc_is_quick(uint32_t fid)
 {
 	uint32_t fn = fid & 0xffffff;
-	const uint32_t psci_slow = (1u << 1) | (1u << 2) | (1u << 8) | (1u << 9);
+	const uint32_t psci_slow = (1u << (PSCI_CPU_SUSPEND_32 & 0x1f)) | (1u << (PSCI_CPU_OFF & 0x1f)) |
+				   (1u << (PSCI_SYSTEM_OFF & 0x1f)) | (1u << (PSCI_SYSTEM_RESET & 0x1f));
 
-	if ((fid >> 24 == 0x84 || fid >> 24 == 0xC4) && fn < 32)
+	/* The function number is the same in the SMC32 (0x84) and SMC64 (0xC4) ranges. */
+	if ((fid >> 24 == PSCI_VERSION >> 24 || fid >> 24 == PSCI_CPU_ON_64 >> 24) && fn < 32)
 		return !((psci_slow >> fn) & 1);
 	return fid != MANTLE_HC_CONSOLE_WRITE;
 }

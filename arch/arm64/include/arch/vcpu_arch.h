@@ -28,7 +28,6 @@ int arch_vcpu_run(struct vcpu *v);
 void arch_vcpu_load_el1(struct vcpu *v);
 /* A guest's view of an ID register (op0=3, op1=0, CRn=0): hidden features cleared. */
 uint64_t arch_guest_id_reg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2);
-/* Decode and handle the last exit. */
 /* Handle the exit arch_vcpu_run returned; returns its class, for the statistics. */
 enum vcpu_exit_reason arch_vcpu_handle_exit(struct vcpu *v, int exit);
 /* Forget any state of v held in this CPU's registers (v is going away). */
